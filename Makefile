@@ -1,0 +1,52 @@
+# Karnameh: two commands for a newcomer (see README.md).
+#   make run    serve the demo on SQLite at http://127.0.0.1:$(PORT)
+#   make test   run every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test lint format bench messages static clean
+
+setup: $(STAMP)
+
+# Reinstall only when the locks or the project metadata change.
+$(STAMP): requirements-dev.lock requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/karnameh migrate --noinput
+	$(BIN)/karnameh demo
+	$(BIN)/karnameh collectstatic --noinput --verbosity 0
+	@echo "Karnameh: http://127.0.0.1:$(PORT)/"
+	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy karnameh config
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Rebuild the Persian catalogue (needs GNU gettext; the compiled .mo is committed).
+messages: setup
+	cd karnameh && ../$(BIN)/karnameh makemessages -l fa --no-obsolete --no-location
+	cd karnameh && ../$(BIN)/karnameh compilemessages -l fa
+
+# Re-vendor front-end files from package-lock.json (needs Node; the result is committed).
+static:
+	npm ci --ignore-scripts --no-audit --no-fund
+	node scripts/vendor-static.mjs
+
+clean:
+	rm -rf $(VENV) var/static

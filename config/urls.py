@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from karnameh.accounts.views import home
+from karnameh.api.api import api
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("karnameh.accounts.urls")),
+    path("agencies/", include("karnameh.agencies.urls")),
+    path("audit/", include("karnameh.audit.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "karnameh.common.views.bad_request"
+handler403 = "karnameh.common.views.permission_denied"
+handler404 = "karnameh.common.views.page_not_found"
+handler500 = "karnameh.common.views.server_error"

@@ -1,0 +1,1 @@
+"""Karnameh: the annual performance evaluation of government executive agencies."""

@@ -1,0 +1,115 @@
+"""``karnameh demo``: a believable province to try the system with. Safe to run again."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from karnameh.accounts import demo_data as data
+from karnameh.accounts.models import RoleAssignment, User
+from karnameh.agencies.models import Agency, AgencyKind, AgencyType, AssessingBody, Province
+from karnameh.audit.services import record
+
+
+# What a provincial unit's office in a county is called.
+COUNTY_OFFICE = {
+    "AR-ED": "ادارهٔ آموزش و پرورش",
+    "AR-HE": "شبکهٔ بهداشت و درمان",
+    "AR-TAX": "ادارهٔ امور مالیاتی",
+    "AR-AG": "مدیریت جهاد کشاورزی",
+    "AR-WEL": "ادارهٔ بهزیستی",
+}
+
+
+class Command(BaseCommand):
+    help = "Load the demo province, its agencies and one user per role (password: demo)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "داده‌های نمایشی در محیط عملیاتی (DEBUG خاموش) بارگذاری نمی‌شوند: "
+                "گذرواژهٔ همهٔ حساب‌های نمایشی «demo» است."
+            )
+        with transaction.atomic():
+            counts = load_demo()
+            record(actor=None, action="demo.load", changes=counts)
+        self.stdout.write(
+            f"Demo loaded: {counts['agencies']} agencies, {counts['users']} users.\n"
+            "Log in at http://127.0.0.1:8000/ with password «demo» as one of:"
+        )
+        for username, (first, last, role, *_rest) in data.USERS.items():
+            self.stdout.write(f"  {username:<10} {role:<20} {first} {last}")
+
+
+def load_demo() -> dict[str, int]:
+    provinces = {
+        code: Province.objects.update_or_create(code=code, defaults={"name": name})[0]
+        for code, name in data.PROVINCES
+    }
+    types = {
+        code: AgencyType.objects.update_or_create(code=code, defaults={"name": name})[0]
+        for code, name in data.AGENCY_TYPES
+    }
+    bodies = {
+        code: AssessingBody.objects.update_or_create(code=code, defaults={"name": name})[0]
+        for code, name in data.ASSESSING_BODIES
+    }
+    agencies: dict[str, Agency] = {}
+
+    def put(code: str, **fields: Any) -> Agency:
+        agency = Agency.objects.filter(code=code).first() or Agency(code=code)
+        for field, value in fields.items():
+            setattr(agency, field, value)
+        agency.save()
+        agencies[code] = agency
+        return agency
+
+    for code, name, type_code in data.HEADQUARTERS:
+        put(code, name=name, kind=AgencyKind.HEADQUARTERS, agency_type=types[type_code])
+    for code, name, parent, type_code in data.AFFILIATED:
+        put(
+            code,
+            name=name,
+            kind=AgencyKind.AFFILIATED,
+            parent=agencies[parent],
+            agency_type=types[type_code],
+        )
+    for province, units in (("ardabil", data.ARDABIL_UNITS), ("ilam", data.ILAM_UNITS)):
+        for code, name, parent, type_code, counties in units:
+            unit = put(
+                code,
+                name=name,
+                kind=AgencyKind.PROVINCIAL_UNIT,
+                parent=agencies[parent],
+                province=provinces[province],
+                agency_type=types[type_code],
+                has_county_units=bool(counties),
+            )
+            for number, county in enumerate(counties, start=1):
+                put(
+                    f"{code}-{number:02d}",
+                    name=f"{COUNTY_OFFICE.get(code, 'ادارهٔ')} شهرستان {county}",
+                    kind=AgencyKind.COUNTY_UNIT,
+                    parent=unit,
+                    province=provinces[province],
+                    county=county,
+                    agency_type=types[type_code],
+                )
+
+    scopes = {"province": provinces, "agency": agencies, "assessing_body": bodies}
+    for username, (first, last, role, scope, scope_code, extra) in data.USERS.items():
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.first_name, user.last_name = first, last
+        user.is_active = True
+        # Django's admin site needs is_staff; whether it opens is still decided by may().
+        user.is_staff = user.is_superuser = role == "admin"
+        user.set_password(data.DEMO_PASSWORD)
+        user.save()
+        scope_fields = {scope: scopes[scope][scope_code]} if scope and scope_code else {}
+        assignment = RoleAssignment(user=user, role=role, **scope_fields, **extra)
+        assignment.full_clean(validate_unique=False)
+        RoleAssignment.objects.update_or_create(
+            user=user, role=role, **scope_fields, defaults={"is_active": True, **extra}
+        )
+    return {"agencies": Agency.objects.count(), "users": len(data.USERS)}

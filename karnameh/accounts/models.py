@@ -1,0 +1,131 @@
+"""People and the roles they hold. Usernames are personal (seed 002): no shared accounts."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person. What they may do comes from their role assignments, never from flags here."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("system administrator")
+    STAFF = "staff", _("modernization group staff")
+    EVALUATOR = "evaluator", _("evaluator")
+    AGENCY = "agency", _("agency user")
+    PERFORMANCE_OFFICE = "performance_office", _("performance office")
+    HQ = "hq", _("headquarters user")
+    ASSESSOR = "assessor", _("assessing body user")
+    DEPUTY = "deputy", _("deputy for management development")
+    COUNCIL = "council", _("steering council member")
+    NATIONAL = "national", _("national organization viewer")
+
+
+class EvaluatorScope(models.TextChoices):
+    GENERAL = "general", _("general")
+    SPECIFIC = "specific", _("specific")
+
+
+class EvaluatorOrigin(models.TextChoices):
+    INTERNAL = "internal", _("internal")
+    EXTERNAL = "external", _("external")
+
+
+# What each role is scoped to: the one field that must be set (and the others must not).
+ROLE_SCOPE: dict[str, str | None] = {
+    Role.ADMIN: None,
+    Role.NATIONAL: None,
+    Role.STAFF: "province",
+    Role.EVALUATOR: "province",
+    Role.DEPUTY: "province",
+    Role.COUNCIL: "province",
+    Role.AGENCY: "agency",
+    Role.PERFORMANCE_OFFICE: "agency",
+    Role.HQ: "agency",
+    Role.ASSESSOR: "assessing_body",
+}
+SCOPE_FIELDS = ("province", "agency", "assessing_body")
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="roles"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    province = models.ForeignKey(
+        "agencies.Province",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    assessing_body = models.ForeignKey(
+        "agencies.AssessingBody",
+        verbose_name=_("assessing body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    evaluator_scope = models.CharField(
+        _("evaluator scope"), max_length=10, choices=EvaluatorScope.choices, blank=True
+    )
+    evaluator_origin = models.CharField(
+        _("evaluator origin"), max_length=10, choices=EvaluatorOrigin.choices, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "province", "agency", "assessing_body"],
+                name="role_assignment_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = self.province or self.agency or self.assessing_body
+        label = self.get_role_display()
+        return f"{label} – {scope}" if scope else str(label)
+
+    def clean(self) -> None:
+        wanted = ROLE_SCOPE.get(self.role)
+        errors = {}
+        for field in SCOPE_FIELDS:
+            is_set = getattr(self, f"{field}_id") is not None
+            if field == wanted and not is_set:
+                errors[field] = _("This role must be limited to one %(scope)s.") % {
+                    "scope": self._meta.get_field(field).verbose_name
+                }
+            elif field != wanted and is_set:
+                errors[field] = _("This role is not limited by %(scope)s.") % {
+                    "scope": self._meta.get_field(field).verbose_name
+                }
+        if self.role == Role.EVALUATOR and not (self.evaluator_scope and self.evaluator_origin):
+            errors["evaluator_scope"] = _(
+                "An evaluator must be general or specific, and internal or external."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept to throttle guessing per account and per address."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, db_index=True)
+    at = models.DateTimeField(db_index=True)

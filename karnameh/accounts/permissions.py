@@ -1,0 +1,142 @@
+"""The one place that decides "may this user do X to this object", and what lists they see.
+
+Every view and API endpoint asks ``may()`` (or ``require()``); every list comes from a
+``visible_*`` selector here. An action is a dotted name; its rule is a plain function of the
+user's active role assignments and the object. Actions not listed here are refused.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from karnameh.agencies.models import Agency
+from karnameh.common.errors import Forbidden
+
+from .models import Role, RoleAssignment, User
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One active role assignment, reduced to what rules look at."""
+
+    role: str
+    province_id: int | None
+    agency_id: int | None
+    assessing_body_id: int | None
+
+
+def grants(user: Any) -> tuple[Grant, ...]:
+    """The user's active roles, read once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    cached = getattr(user, "_karnameh_grants", None)
+    if cached is None:
+        cached = tuple(
+            Grant(a.role, a.province_id, a.agency_id, a.assessing_body_id)
+            for a in RoleAssignment.objects.filter(user=user, is_active=True)
+        )
+        user._karnameh_grants = cached
+    return cached
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return any(g.role in roles for g in grants(user))
+
+
+# Roles that see every agency in a province (the organization's side of the cycle).
+PROVINCE_WIDE = (Role.STAFF, Role.DEPUTY, Role.COUNCIL)
+# Roles that see one agency and everything under it.
+AGENCY_SCOPED = (Role.AGENCY, Role.PERFORMANCE_OFFICE)
+
+
+def _agency_filter(user: Any) -> Q | None:
+    """The agencies a user may see, as one filter; None means all of them."""
+    found = grants(user)
+    if any(g.role in (Role.ADMIN, Role.NATIONAL) for g in found):
+        return None
+    condition = Q(pk__in=[])
+    provinces = {g.province_id for g in found if g.role in PROVINCE_WIDE}
+    if provinces:
+        condition |= Q(province_id__in=provinces)
+    own = {g.agency_id for g in found if g.role in AGENCY_SCOPED}
+    if own:
+        condition |= Q(pk__in=own) | Q(parent_id__in=own)
+    hqs = {g.agency_id for g in found if g.role == Role.HQ}
+    if hqs:
+        # An HQ user sees the HQ and every unit under it (its tree, kept in `headquarters`).
+        condition |= Q(headquarters_id__in=hqs) | Q(pk__in=hqs)
+    return condition
+
+
+def visible_agencies(user: Any) -> QuerySet[Agency]:
+    """Agencies this user may see. Others are reported as "not found", never "forbidden"."""
+    queryset = Agency.objects.select_related("province", "agency_type", "parent")
+    condition = _agency_filter(user)
+    if not grants(user):
+        return queryset.none()
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def _sees_agency(user: Any, agency: Agency) -> bool:
+    condition = _agency_filter(user)
+    if not grants(user):
+        return False
+    return condition is None or Agency.objects.filter(condition, pk=agency.pk).exists()
+
+
+def _manages_agency(user: Any, agency: Agency | None) -> bool:
+    """Staff edit their own province's registry; the administrator edits all of it."""
+    if has_role(user, Role.ADMIN):
+        return True
+    if agency is None:
+        return has_role(user, Role.STAFF)
+    return any(
+        g.role == Role.STAFF and g.province_id is not None and g.province_id == agency.province_id
+        for g in grants(user)
+    )
+
+
+Rule = Callable[[Any, Any], bool]
+
+RULES: dict[str, Rule] = {
+    # The registry of agencies.
+    "agency.list": lambda u, _o: has_role(
+        u, Role.ADMIN, Role.NATIONAL, Role.HQ, *PROVINCE_WIDE, *AGENCY_SCOPED
+    ),
+    "agency.view": lambda u, o: _sees_agency(u, o),
+    "agency.create": lambda u, o: _manages_agency(u, o),
+    "agency.change": lambda u, o: _manages_agency(u, o),
+    "agency.import": lambda u, _o: has_role(u, Role.ADMIN, Role.STAFF),
+    "agency.export": lambda u, _o: has_role(u, Role.ADMIN, Role.STAFF, Role.NATIONAL, Role.HQ),
+    # The audit trail of an object: whoever manages it.
+    "audit.view": lambda u, o: has_role(u, Role.ADMIN)
+    or (isinstance(o, Agency) and _manages_agency(u, o)),
+    "audit.list": lambda u, _o: has_role(u, Role.ADMIN, Role.STAFF),
+    # Django's admin site and the API's interactive documentation.
+    "admin.site": lambda u, _o: has_role(u, Role.ADMIN),
+    "api.docs": lambda u, _o: has_role(u, Role.ADMIN, Role.STAFF),
+    "home.view": lambda u, _o: bool(grants(u)),
+}
+
+
+def may(user: Any, action: str, obj: Any = None) -> bool:
+    rule = RULES.get(action)
+    if rule is None:
+        raise KeyError(f"unknown action {action!r}: add it to karnameh.accounts.permissions.RULES")
+    return bool(rule(user, obj))
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    """Raise ``Forbidden`` (403 with a Persian message) unless ``may()`` says yes."""
+    if not may(user, action, obj):
+        raise Forbidden()
+
+
+def role_labels(user: User) -> Iterable[str]:
+    """What the page header says the user is, e.g. «کارشناس گروه نوسازی اداری – اردبیل»."""
+    for assignment in RoleAssignment.objects.filter(user=user, is_active=True).select_related(
+        "province", "agency", "assessing_body"
+    ):
+        yield str(assignment)

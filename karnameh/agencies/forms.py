@@ -1,0 +1,40 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from karnameh.accounts.models import Role
+from karnameh.accounts.permissions import grants, has_role
+from karnameh.common.forms import ModelForm
+
+from .models import Agency, Province
+from .services import EDITABLE_FIELDS
+
+
+class AgencyForm(ModelForm):
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Written in the audit log with the change."),
+    )
+
+    class Meta:
+        model = Agency
+        fields = list(EDITABLE_FIELDS)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].ascii_digits = True  # type: ignore[attr-defined]
+        self.fields["code"].widget.attrs["dir"] = "ltr"
+        self.fields["parent"].queryset = Agency.objects.exclude(kind="county_unit").order_by(
+            "name"
+        )
+        if not has_role(user, Role.ADMIN):
+            # Staff register units in their own province only.
+            provinces = {g.province_id for g in grants(user) if g.role == Role.STAFF}
+            self.fields["province"].queryset = Province.objects.filter(pk__in=provinces)
+            self.fields["province"].required = True
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
