@@ -16,7 +16,7 @@ $(STAMP): requirements-dev.lock requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 run: setup
@@ -40,7 +40,8 @@ format: setup
 
 # Rebuild the Persian catalogue (needs GNU gettext; the compiled .mo is committed).
 messages: setup
-	cd karnameh && ../$(BIN)/karnameh makemessages -l fa --no-obsolete --no-location
+	$(BIN)/karnameh makemessages -l fa --no-obsolete --no-location \
+		-i ".venv/*" -i "node_modules/*" -i "var/*" -i "tests/*"
 	cd karnameh && ../$(BIN)/karnameh compilemessages -l fa
 
 # Re-vendor front-end files from package-lock.json (needs Node; the result is committed).
