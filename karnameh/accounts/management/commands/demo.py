@@ -36,7 +36,7 @@ class Command(BaseCommand):
             record(actor=None, action="demo.load", changes=counts)
         self.stdout.write(
             f"Demo loaded: {counts['agencies']} agencies, {counts['users']} users.\n"
-            "Log in at http://127.0.0.1:8000/ with password «demo» as one of:"
+            "Log in with the password «demo» as one of:"
         )
         for username, (first, last, role, *_rest) in data.USERS.items():
             self.stdout.write(f"  {username:<10} {role:<20} {first} {last}")
