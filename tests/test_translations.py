@@ -46,9 +46,7 @@ def test_the_committed_catalogue_is_compiled_from_the_current_po():
     with MO.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     # then
-    stale = [
-        msgid for msgid, msgstr, _fuzzy in _entries() if compiled.gettext(msgid) != msgstr
-    ]
+    stale = [msgid for msgid, msgstr, _fuzzy in _entries() if compiled.gettext(msgid) != msgstr]
     assert stale == []
 
 
