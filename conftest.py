@@ -13,7 +13,7 @@ def demo(db: None) -> dict[str, int]:
 
 
 @pytest.fixture
-def demo_user(demo: dict[str, int]):  # noqa: ANN201
+def demo_user(demo: dict[str, int]):
     """``demo_user("staff")`` gives the demo account of that name."""
 
     def get(username: str) -> User:

@@ -4,7 +4,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
-
 class KarnamehAdminSite(admin.AdminSite):
     site_header = _("Karnameh administration")
     site_title = _("Karnameh")

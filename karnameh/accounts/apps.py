@@ -6,4 +6,3 @@ class AccountsConfig(AppConfig):
     name = "karnameh.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
-

@@ -57,18 +57,38 @@ AFFILIATED = [
 
 # (code, name, parent code, type, counties) of the provincial units; each county listed gets a
 # county unit named after the local office («ادارهٔ … شهرستان …»).
-ARDABIL_UNITS = [
-    ("AR-ED", "ادارهٔ کل آموزش و پرورش استان اردبیل", "ED", "social",
-     ["مشگین‌شهر", "پارس‌آباد", "خلخال", "گرمی"]),
-    ("AR-HE", "دانشگاه علوم پزشکی و خدمات بهداشتی درمانی اردبیل", "HE", "health",
-     ["مشگین‌شهر", "پارس‌آباد"]),
+ARDABIL_UNITS: list[tuple[str, str, str, str, list[str]]] = [
+    (
+        "AR-ED",
+        "ادارهٔ کل آموزش و پرورش استان اردبیل",
+        "ED",
+        "social",
+        ["مشگین‌شهر", "پارس‌آباد", "خلخال", "گرمی"],
+    ),
+    (
+        "AR-HE",
+        "دانشگاه علوم پزشکی و خدمات بهداشتی درمانی اردبیل",
+        "HE",
+        "health",
+        ["مشگین‌شهر", "پارس‌آباد"],
+    ),
     ("AR-EF", "ادارهٔ کل امور اقتصادی و دارایی استان اردبیل", "EF", "economic", []),
-    ("AR-TAX", "ادارهٔ کل امور مالیاتی استان اردبیل", "EF-TAX", "economic",
-     ["خلخال", "مشگین‌شهر", "پارس‌آباد"]),
+    (
+        "AR-TAX",
+        "ادارهٔ کل امور مالیاتی استان اردبیل",
+        "EF-TAX",
+        "economic",
+        ["خلخال", "مشگین‌شهر", "پارس‌آباد"],
+    ),
     ("AR-CUS", "گمرک اردبیل", "EF-CUS", "economic", []),
     ("AR-RD", "ادارهٔ کل راه و شهرسازی استان اردبیل", "RD", "economic", []),
-    ("AR-AG", "سازمان جهاد کشاورزی استان اردبیل", "AG", "economic",
-     ["مشگین‌شهر", "پارس‌آباد", "بیله‌سوار", "نمین"]),
+    (
+        "AR-AG",
+        "سازمان جهاد کشاورزی استان اردبیل",
+        "AG",
+        "economic",
+        ["مشگین‌شهر", "پارس‌آباد", "بیله‌سوار", "نمین"],
+    ),
     ("AR-NAT", "ادارهٔ کل منابع طبیعی و آبخیزداری استان اردبیل", "AG-NAT", "economic", []),
     ("AR-WE", "ادارهٔ کل تعاون، کار و رفاه اجتماعی استان اردبیل", "WE", "social", []),
     ("AR-WEL", "ادارهٔ کل بهزیستی استان اردبیل", "WE-WEL", "social", ["گرمی", "مشگین‌شهر"]),
@@ -89,14 +109,14 @@ ARDABIL_UNITS = [
     ("AR-RAIL", "ادارهٔ کل راه‌آهن شمال غرب", "RD-RAIL", "economic", []),
 ]
 # A few units in a second province, so that "another province" can be shown and tested.
-ILAM_UNITS = [
+ILAM_UNITS: list[tuple[str, str, str, str, list[str]]] = [
     ("IL-ED", "ادارهٔ کل آموزش و پرورش استان ایلام", "ED", "social", []),
     ("IL-TAX", "ادارهٔ کل امور مالیاتی استان ایلام", "EF-TAX", "economic", []),
     ("IL-IC", "استانداری ایلام", "IC", "governance", []),
 ]
 
 # username: (first name, last name, role, scope kind, scope code, extra)
-USERS = {
+USERS: dict[str, tuple[str, str, str, str | None, str | None, dict[str, str]]] = {
     "admin": ("مهدی", "رضایی", "admin", None, None, {}),
     "staff": ("زهرا", "محمدی", "staff", "province", "ardabil", {}),
     "evaluator": (
@@ -115,4 +135,5 @@ USERS = {
     "council": ("سارا", "قاسمی", "council", "province", "ardabil", {}),
     "national": ("حمید", "صادقی", "national", None, None, {}),
 }
-DEMO_PASSWORD = "demo"  # noqa: S105: the demo's documented password; refused in production
+# The demo's documented password; the demo refuses to load in production.
+DEMO_PASSWORD = "demo"  # noqa: S105

@@ -21,7 +21,7 @@ class LoginForm(Form):
     )
 
     def __init__(self, *args: object, request: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.request = request
         self.user: User | None = None
 
@@ -47,5 +47,5 @@ class LoginForm(Form):
             raise forms.ValidationError(
                 _("The username or password is wrong."), code="invalid_login"
             )
-        self.user = user  # type: ignore[assignment]
+        self.user = user
         return data

@@ -1,5 +1,7 @@
 """People and the roles they hold. Usernames are personal (seed 002): no shared accounts."""
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -104,16 +106,21 @@ class RoleAssignment(models.Model):
 
     def clean(self) -> None:
         wanted = ROLE_SCOPE.get(self.role)
-        errors = {}
+        errors: dict[str, Any] = {}
+        labels = {
+            "province": _("province"),
+            "agency": _("agency"),
+            "assessing_body": _("assessing body"),
+        }
         for field in SCOPE_FIELDS:
             is_set = getattr(self, f"{field}_id") is not None
             if field == wanted and not is_set:
                 errors[field] = _("This role must be limited to one %(scope)s.") % {
-                    "scope": self._meta.get_field(field).verbose_name
+                    "scope": labels[field]
                 }
             elif field != wanted and is_set:
                 errors[field] = _("This role is not limited by %(scope)s.") % {
-                    "scope": self._meta.get_field(field).verbose_name
+                    "scope": labels[field]
                 }
         if self.role == Role.EVALUATOR and not (self.evaluator_scope and self.evaluator_origin):
             errors["evaluator_scope"] = _(
@@ -129,3 +136,6 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, db_index=True)
     at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip or ''}"

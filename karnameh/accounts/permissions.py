@@ -111,8 +111,9 @@ RULES: dict[str, Rule] = {
     "agency.import": lambda u, _o: has_role(u, Role.ADMIN, Role.STAFF),
     "agency.export": lambda u, _o: has_role(u, Role.ADMIN, Role.STAFF, Role.NATIONAL, Role.HQ),
     # The audit trail of an object: whoever manages it.
-    "audit.view": lambda u, o: has_role(u, Role.ADMIN)
-    or (isinstance(o, Agency) and _manages_agency(u, o)),
+    "audit.view": lambda u, o: (
+        has_role(u, Role.ADMIN) or (isinstance(o, Agency) and _manages_agency(u, o))
+    ),
     "audit.list": lambda u, _o: has_role(u, Role.ADMIN, Role.STAFF),
     # Django's admin site and the API's interactive documentation.
     "admin.site": lambda u, _o: has_role(u, Role.ADMIN),

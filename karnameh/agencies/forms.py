@@ -27,13 +27,15 @@ class AgencyForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["code"].ascii_digits = True  # type: ignore[attr-defined]
         self.fields["code"].widget.attrs["dir"] = "ltr"
-        self.fields["parent"].queryset = Agency.objects.exclude(kind="county_unit").order_by(
-            "name"
-        )
+        parent_field = self.fields["parent"]
+        assert isinstance(parent_field, forms.ModelChoiceField)
+        parent_field.queryset = Agency.objects.exclude(kind="county_unit").order_by("name")
         if not has_role(user, Role.ADMIN):
             # Staff register units in their own province only.
             provinces = {g.province_id for g in grants(user) if g.role == Role.STAFF}
-            self.fields["province"].queryset = Province.objects.filter(pk__in=provinces)
+            province_field = self.fields["province"]
+            assert isinstance(province_field, forms.ModelChoiceField)
+            province_field.queryset = Province.objects.filter(pk__in=provinces)
             self.fields["province"].required = True
 
     def changes(self) -> dict[str, Any]:

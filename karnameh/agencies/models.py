@@ -1,5 +1,8 @@
 """The agency registry: national HQs, affiliated organizations, provincial and county units."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -53,8 +56,28 @@ ALLOWED_PARENT_KINDS: dict[str, set[str]] = {
 PROVINCIAL_KINDS = {AgencyKind.PROVINCIAL_UNIT, AgencyKind.COUNTY_UNIT}
 
 
+# Codes appear in addresses and file names: Latin letters, digits and dashes only, and never
+# a word the registry's own addresses use.
+RESERVED_CODES = {"new", "import"}
+
+
+def validate_agency_code(value: str) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", value):
+        raise ValidationError(
+            _("The code “%(code)s” may hold only Latin letters, digits, “-” and “_”."),
+            params={"code": value},
+            code="invalid_code",
+        )
+    if value.lower() in RESERVED_CODES:
+        raise ValidationError(
+            _("“%(code)s” cannot be used as a code."), params={"code": value}, code="reserved"
+        )
+
+
 class Agency(models.Model):
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, validators=[validate_agency_code]
+    )
     name = models.CharField(_("name"), max_length=250)
     kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
     parent = models.ForeignKey(
@@ -99,14 +122,16 @@ class Agency(models.Model):
         verbose_name_plural = _("agencies")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind__in=list(PROVINCIAL_KINDS)) | Q(province__isnull=False),
+                condition=~Q(kind__in=sorted(PROVINCIAL_KINDS)) | Q(province__isnull=False),
                 name="agency_unit_has_province",
                 violation_error_message=_("A provincial or county unit needs a province."),
             ),
             models.CheckConstraint(
                 condition=Q(kind=AgencyKind.HEADQUARTERS) | Q(parent__isnull=False),
                 name="agency_non_hq_has_parent",
-                violation_error_message=_("Only a national headquarters may have no parent agency."),
+                violation_error_message=_(
+                    "Only a national headquarters may have no parent agency."
+                ),
             ),
         ]
 

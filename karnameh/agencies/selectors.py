@@ -15,5 +15,7 @@ def search_agencies(*, user: Any, query: str = "") -> QuerySet[Agency]:
     agencies = visible_agencies(user)
     query = normalize_input(query or "")
     if query:
-        agencies = agencies.filter(Q(search_name__contains=query.lower()) | Q(code__icontains=query))
+        agencies = agencies.filter(
+            Q(search_name__contains=query.lower()) | Q(code__icontains=query)
+        )
     return agencies.order_by("province__name", "code")

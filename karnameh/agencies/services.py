@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -9,7 +10,13 @@ from karnameh.accounts.permissions import require
 from karnameh.audit.services import diff, record
 from karnameh.common.errors import DomainError
 
-from .models import ALLOWED_PARENT_KINDS, PROVINCIAL_KINDS, Agency, AgencyKind
+from .models import (
+    ALLOWED_PARENT_KINDS,
+    PROVINCIAL_KINDS,
+    Agency,
+    AgencyKind,
+    validate_agency_code,
+)
 
 # The fields a registry form or API call may set; anything else in the input is ignored.
 EDITABLE_FIELDS = (
@@ -43,13 +50,19 @@ def snapshot(agency: Agency) -> dict[str, Any]:
 def check_structure(agency: Agency) -> list[str]:
     """What is wrong with where this agency stands in the tree, as Persian sentences."""
     problems: list[str] = []
+    try:
+        validate_agency_code(agency.code)
+    except ValidationError as error:
+        problems.extend(error.messages)
     allowed = ALLOWED_PARENT_KINDS[agency.kind]
     parent = agency.parent
     if agency.kind == AgencyKind.HEADQUARTERS:
         if parent is not None:
             problems.append(_("A national headquarters cannot have a parent agency."))
     elif parent is None:
-        problems.append(_("A %(kind)s needs a parent agency.") % {"kind": agency.get_kind_display()})
+        problems.append(
+            _("A %(kind)s needs a parent agency.") % {"kind": agency.get_kind_display()}
+        )
     elif parent.kind not in allowed:
         problems.append(
             _("A %(kind)s cannot stand under a %(parent_kind)s (%(parent)s).")
@@ -90,7 +103,9 @@ def check_structure(agency: Agency) -> list[str]:
 def _save_checked(agency: Agency) -> None:
     problems = check_structure(agency)
     if Agency.objects.filter(code=agency.code).exclude(pk=agency.pk).exists():
-        problems.insert(0, _("The code %(code)s is already used by another agency.") % {"code": agency.code})
+        problems.insert(
+            0, _("The code %(code)s is already used by another agency.") % {"code": agency.code}
+        )
     if problems:
         raise DomainError(" ".join(problems), code="invalid_agency")
     agency.save()
@@ -98,7 +113,8 @@ def _save_checked(agency: Agency) -> None:
 
 def agency_create(*, actor: Any, data: dict[str, Any], ip: str | None = None) -> Agency:
     agency = Agency(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
-    require(actor, "agency.create", agency if agency.province_id else None)
+    # With the agency itself: a unit with no province (an HQ) is the administrator's alone.
+    require(actor, "agency.create", agency)
     with transaction.atomic():
         _save_checked(agency)
         record(

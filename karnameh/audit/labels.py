@@ -21,7 +21,7 @@ def action_label(event: AuditEvent) -> str:
 
 def field_label(event: AuditEvent, field: str) -> str:
     """The field's name as its model calls it (``province`` → «استان»)."""
-    if event.target_type_id is None:
+    if event.target_type is None:
         return field
     model = apps.get_model(event.target_type.app_label, event.target_type.model)
     try:
@@ -36,7 +36,7 @@ def value_label(event: AuditEvent, field: str, value: object) -> str:
         return "—"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
-    if event.target_type_id is not None:
+    if event.target_type is not None:
         model = apps.get_model(event.target_type.app_label, event.target_type.model)
         try:
             choices = dict(model._meta.get_field(field).flatchoices)

@@ -98,6 +98,3 @@ def history(target: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
     ).select_related("actor")
-
-
-

@@ -1,5 +1,6 @@
 """Domain errors carry a message for the person; pages show it, the API returns it."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 
@@ -14,7 +15,9 @@ class DomainError(Exception):
         self.code = code
 
 
-class Forbidden(DomainError):
+class Forbidden(DomainError, PermissionDenied):
+    """Also a PermissionDenied, so pages answer 403 through Django's own handler."""
+
     status_code = 403
 
     def __init__(self, message: str | None = None) -> None:

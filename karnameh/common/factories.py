@@ -76,16 +76,17 @@ class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    password = factory.PostGenerationMethodCall("set_password", "secret-pass-1")
+    password = factory.django.Password("secret-pass-1")
 
 
 def user_with_role(role: str, **scope: Any) -> User:
     """A user holding one role, e.g. ``user_with_role(Role.STAFF, province=p)``."""
-    user = UserFactory()
+    user: User = UserFactory()  # type: ignore[assignment]
     extra: dict[str, Any] = {}
     if role == Role.EVALUATOR:
         extra = {"evaluator_scope": "general", "evaluator_origin": "internal"}

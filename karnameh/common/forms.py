@@ -10,7 +10,7 @@ from .text import normalize_fa, normalize_input
 
 
 class JalaliDateInput(forms.TextInput):
-    """A plain text box: people type ``۱۴۰۳/۰۲/۱۰``; the browser's Gregorian picker would mislead."""
+    """A plain text box for ``۱۴۰۳/۰۲/۱۰``: the browser's Gregorian date picker would mislead."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         defaults = {"placeholder": "۱۴۰۳/۰۱/۰۱", "dir": "ltr", "inputmode": "numeric"}

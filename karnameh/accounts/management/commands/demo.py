@@ -11,7 +11,6 @@ from karnameh.accounts.models import RoleAssignment, User
 from karnameh.agencies.models import Agency, AgencyKind, AgencyType, AssessingBody, Province
 from karnameh.audit.services import record
 
-
 # What a provincial unit's office in a county is called.
 COUNTY_OFFICE = {
     "AR-ED": "ادارهٔ آموزش و پرورش",
@@ -97,7 +96,11 @@ def load_demo() -> dict[str, int]:
                     agency_type=types[type_code],
                 )
 
-    scopes = {"province": provinces, "agency": agencies, "assessing_body": bodies}
+    scopes: dict[str, dict[str, Any]] = {
+        "province": provinces,
+        "agency": agencies,
+        "assessing_body": bodies,
+    }
     for username, (first, last, role, scope, scope_code, extra) in data.USERS.items():
         user = User.objects.filter(username=username).first() or User(username=username)
         user.first_name, user.last_name = first, last
