@@ -38,5 +38,15 @@ class AgencyForm(ModelForm):
             province_field.queryset = Province.objects.filter(pk__in=provinces)
             self.fields["province"].required = True
 
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        # Said here with the code itself: Django's own message would not name it.
+        if Agency.objects.filter(code=code).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("The code %(code)s is already used by another agency.") % {"code": code},
+                code="unique",
+            )
+        return code
+
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}

@@ -40,6 +40,11 @@ def parse_jalali_date(text: str) -> dt.date:
             % {"text": text}
         )
     year, month, day = (int(part) for part in match.groups())
+    if not 1300 <= year <= 1500:
+        # 2024/05/01 is a Gregorian date typed by mistake, not the Jalali year 2024.
+        raise JalaliDateError(
+            _("The year of “%(text)s” is not a Jalali year (1300 to 1500).") % {"text": text}
+        )
     try:
         return jdatetime.date(year, month, day).togregorian()
     except ValueError:
