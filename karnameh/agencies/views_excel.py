@@ -1,13 +1,11 @@
 """Import and export of the registry as Excel workbooks."""
 
-from typing import Any
 from urllib.parse import quote
 
 import jdatetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from karnameh.accounts.models import Role
 from karnameh.accounts.permissions import grants, has_role, require
 from karnameh.accounts.throttle import client_ip
-from karnameh.common.errors import Forbidden
 from karnameh.common.forms import Form
 from karnameh.common.text import persian_digits
 
@@ -49,14 +46,6 @@ class ImportForm(Form):
     )
 
 
-def _require(user: Any, action: str) -> None:
-    # A refusal is a 403 page; Forbidden itself would surface as a server error in a page view.
-    try:
-        require(user, action)
-    except Forbidden as error:
-        raise PermissionDenied(error.message) from None
-
-
 def _xlsx_response(content: bytes, *, filename: str, ascii_name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     # RFC 6266: a plain ASCII name for old clients, then the real (Persian) name in UTF-8.
@@ -74,7 +63,7 @@ def _today() -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agency_import(request: HttpRequest) -> HttpResponse:
-    _require(request.user, "agency.import")
+    require(request.user, "agency.import")
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     errors = None
     if form.is_bound and form.is_valid():
@@ -86,8 +75,6 @@ def agency_import(request: HttpRequest) -> HttpResponse:
         except ImportRejected as rejected:
             errors = rejected.errors
             form.add_error(None, rejected.message)
-        except Forbidden as error:
-            raise PermissionDenied(error.message) from None
         else:
             messages.success(request, result.summary())
             return redirect("agencies:list")
@@ -108,7 +95,7 @@ def agency_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def agency_import_template(request: HttpRequest) -> HttpResponse:
-    _require(request.user, "agency.import")
+    require(request.user, "agency.import")
     provinces = list(Province.objects.order_by("code"))
     if not has_role(request.user, Role.ADMIN):
         # Staff may import units of their own province only: the others would be refused.
@@ -136,7 +123,7 @@ def agency_import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def agency_export(request: HttpRequest) -> HttpResponse:
-    _require(request.user, "agency.export")
+    require(request.user, "agency.export")
     agencies = search_agencies(user=request.user, query=request.GET.get("q", ""))
     content = write_agencies(agencies.iterator(chunk_size=2000), count=agencies.count())
     today = _today()
