@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from karnameh.audit.admin_audit import AuditedAdmin
 from karnameh.common.jalali import format_jalali_datetime
 
 from .models import LoginFailure, RoleAssignment, User
@@ -14,7 +15,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "first_name", "last_name", "is_active", "last_seen"]
 

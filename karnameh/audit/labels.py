@@ -12,6 +12,9 @@ ACTION_LABELS = {
     "agency.create": _("registered the agency"),
     "agency.update": _("changed the agency"),
     "demo.load": _("loaded the demo data"),
+    "admin.add": _("added in the administration site"),
+    "admin.change": _("changed in the administration site"),
+    "admin.delete": _("deleted in the administration site"),
 }
 
 

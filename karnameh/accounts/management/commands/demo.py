@@ -105,8 +105,8 @@ def load_demo() -> dict[str, int]:
         user = User.objects.filter(username=username).first() or User(username=username)
         user.first_name, user.last_name = first, last
         user.is_active = True
-        # Django's admin site needs is_staff; whether it opens is still decided by may().
-        user.is_staff = user.is_superuser = role == "admin"
+        # Roles alone decide (accounts.backends); Django's own flags stay off.
+        user.is_staff = user.is_superuser = False
         user.set_password(data.DEMO_PASSWORD)
         user.save()
         scope_fields = {scope: scopes[scope][scope_code]} if scope and scope_code else {}
