@@ -73,17 +73,14 @@ def _agency_filter(user: Any) -> Q | None:
 def visible_agencies(user: Any) -> QuerySet[Agency]:
     """Agencies this user may see. Others are reported as "not found", never "forbidden"."""
     queryset = Agency.objects.select_related("province", "agency_type", "parent")
-    condition = _agency_filter(user)
     if not grants(user):
         return queryset.none()
+    condition = _agency_filter(user)
     return queryset if condition is None else queryset.filter(condition)
 
 
 def _sees_agency(user: Any, agency: Agency) -> bool:
-    condition = _agency_filter(user)
-    if not grants(user):
-        return False
-    return condition is None or Agency.objects.filter(condition, pk=agency.pk).exists()
+    return visible_agencies(user).filter(pk=agency.pk).exists()
 
 
 def _manages_agency(user: Any, agency: Agency | None) -> bool:
