@@ -27,8 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError(
-                "داده‌های نمایشی در محیط عملیاتی (DEBUG خاموش) بارگذاری نمی‌شوند: "
-                "گذرواژهٔ همهٔ حساب‌های نمایشی «demo» است."
+                "The demo is not loaded with DEBUG off (production settings): every demo "
+                "account has the password «demo»."
             )
         with transaction.atomic():
             counts = load_demo()
