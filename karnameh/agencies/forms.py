@@ -1,13 +1,14 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from karnameh.accounts.models import Role
 from karnameh.accounts.permissions import grants, has_role
 from karnameh.common.forms import ModelForm
 
-from .models import Agency, Province
+from .models import Agency, AgencyKind, Province
 from .services import EDITABLE_FIELDS
 
 
@@ -29,10 +30,15 @@ class AgencyForm(ModelForm):
         self.fields["code"].widget.attrs["dir"] = "ltr"
         parent_field = self.fields["parent"]
         assert isinstance(parent_field, forms.ModelChoiceField)
-        parent_field.queryset = Agency.objects.exclude(kind="county_unit").order_by("name")
+        parents = Agency.objects.exclude(kind=AgencyKind.COUNTY_UNIT).order_by("name")
+        parent_field.queryset = parents
         if not has_role(user, Role.ADMIN):
-            # Staff register units in their own province only.
+            # Staff register units in their own province only, under a national body or one
+            # of their province's units: other provinces' units are not even listed.
             provinces = {g.province_id for g in grants(user) if g.role == Role.STAFF}
+            parent_field.queryset = parents.filter(
+                Q(province__isnull=True) | Q(province_id__in=provinces)
+            )
             province_field = self.fields["province"]
             assert isinstance(province_field, forms.ModelChoiceField)
             province_field.queryset = Province.objects.filter(pk__in=provinces)

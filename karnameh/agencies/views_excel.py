@@ -16,7 +16,7 @@ from karnameh.accounts.models import Role
 from karnameh.accounts.permissions import grants, has_role, require
 from karnameh.accounts.throttle import client_ip
 from karnameh.common.forms import Form
-from karnameh.common.text import persian_digits
+from karnameh.common.templatetags.fa import fa
 
 from .excel import (
     EXAMPLE_CODE,
@@ -82,8 +82,8 @@ def agency_import(request: HttpRequest) -> HttpResponse:
         "form": form,
         "errors": errors,
         "limits": {
-            "megabytes": persian_digits(MAX_FILE_BYTES // (1024 * 1024)),
-            "rows": persian_digits(MAX_ROWS),
+            "megabytes": fa(MAX_FILE_BYTES // (1024 * 1024)),
+            "rows": fa(MAX_ROWS),
         },
         "kinds": [kind_label(kind) for kind in AgencyKind],
         "yes": YES,

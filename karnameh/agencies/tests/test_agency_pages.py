@@ -129,3 +129,12 @@ def test_the_list_costs_the_same_queries_for_five_or_forty_agencies(
     # then
     assert response.status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_form_lists_no_unit_of_another_province_as_a_parent(demo):
+    # when
+    page = _client("staff").get("/agencies/new/").content.decode()
+    # then
+    assert "وزارت آموزش و پرورش" in page
+    assert "ادارهٔ کل آموزش و پرورش استان اردبیل" in page
+    assert "ادارهٔ کل آموزش و پرورش استان ایلام" not in page
