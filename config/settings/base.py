@@ -116,6 +116,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "20"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+# Behind a reverse proxy every request comes from the proxy: name the header it sets with the
+# real client's address (e.g. HTTP_X_REAL_IP), or all clients share one throttle count.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
 SESSION_COOKIE_HTTPONLY = True

@@ -33,10 +33,16 @@ def clear_failures(*, username: str) -> None:
 
 
 def client_ip(request: object) -> str | None:
-    # REMOTE_ADDR only: behind nginx it is set from the real client by the proxy config;
-    # trusting X-Forwarded-For here would let anyone reset their own count.
+    """The client's address, for throttling and the audit trail.
+
+    REMOTE_ADDR unless CLIENT_IP_HEADER names a header that the proxy in front of us sets
+    itself (nginx: ``proxy_set_header X-Real-IP $remote_addr`` with
+    ``CLIENT_IP_HEADER=HTTP_X_REAL_IP``). Never trust such a header without a proxy that
+    overwrites it: anyone could then pick their own address and reset their count.
+    """
     meta = getattr(request, "META", {})
-    return meta.get("REMOTE_ADDR") or None
+    header = settings.CLIENT_IP_HEADER
+    return (header and meta.get(header)) or meta.get("REMOTE_ADDR") or None
 
 
 def window_minutes_display() -> str:

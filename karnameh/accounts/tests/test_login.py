@@ -144,3 +144,26 @@ def test_pages_need_a_login(db):
     # then
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_behind_a_proxy_the_clients_own_address_is_throttled(demo, settings):
+    # given: every request arrives from the proxy at 127.0.0.1, which names the client
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    with time_machine.travel(START, tick=False):
+        for number in range(settings.LOGIN_FAILURES_PER_IP):
+            Client().post(
+                "/accounts/login/",
+                {"username": f"nobody{number}", "password": "guess"},
+                REMOTE_ADDR="127.0.0.1",
+                HTTP_X_REAL_IP="10.6.6.6",
+            )
+        # when
+        other_client = Client().post(
+            "/accounts/login/",
+            {"username": "council", "password": "demo"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_REAL_IP="10.7.7.7",
+        )
+    # then
+    assert other_client.status_code == 302
+    assert set(LoginFailure.objects.values_list("ip", flat=True)) == {"10.6.6.6"}
