@@ -37,7 +37,7 @@ from .excel import (
 from .models import PROVINCIAL_KINDS, Agency, AgencyKind, AgencyType, Province
 
 # Reused, not copied: the registry's own rules for the tree and for what is audited.
-from .services import _refresh_headquarters, check_structure, snapshot
+from .services import check_structure, refresh_headquarters, snapshot
 
 __all__ = ["ImportRejected", "ImportResult", "RowError", "agencies_import"]
 
@@ -487,5 +487,5 @@ def _save(items: list[_Item], *, actor: Any, reason: str, ip: str | None) -> Imp
         record(actor=actor, action=action, target=agency, changes=changes, reason=reason, ip=ip)
     # After every save, so each refresh walks the tree as the file left it.
     for agency in moved:
-        _refresh_headquarters(agency)
+        refresh_headquarters(agency)
     return ImportResult(created=tuple(created), updated=tuple(updated), unchanged=tuple(unchanged))

@@ -143,7 +143,7 @@ def agency_update(
         changes = diff(before, snapshot(locked))
         if changes:
             if "parent" in changes or "kind" in changes:
-                _refresh_headquarters(locked)
+                refresh_headquarters(locked)
             record(
                 actor=actor,
                 action="agency.update",
@@ -155,7 +155,7 @@ def agency_update(
     return locked
 
 
-def _refresh_headquarters(root: Agency) -> None:
+def refresh_headquarters(root: Agency) -> None:
     """After a move, every unit under ``root`` belongs to root's HQ."""
     frontier = [root.pk]
     while frontier:
