@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "karnameh.accounts",
     "karnameh.agencies",
     "karnameh.audit",
+    "karnameh.catalogue",
     "karnameh.api",
 ]
 

@@ -1,0 +1,155 @@
+"""Writing a catalogue back to the file format: loading what is written gives the same catalogue.
+
+Keys come in the contract's order; optional keys are written only when they say something.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+from .loader import FORMAT
+from .model import Catalogue, Column, Field, Gauge, Indicator, Table, Target
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _target(value: Target) -> Any:
+    return _number(value) if isinstance(value, Decimal) else value
+
+
+def _optional(data: dict[str, Any], **values: Any) -> dict[str, Any]:
+    data.update({key: value for key, value in values.items() if value not in (None, "", (), {})})
+    return data
+
+
+def _field(field: Field) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": field.code, "label": field.label, "type": field.type}
+    if field.minimum is not None:
+        data["min"] = _number(field.minimum)
+    if field.maximum is not None:
+        data["max"] = _number(field.maximum)
+    if field.options is not None:
+        data["options"] = {code: _number(value) for code, value in field.options.items()}
+    source = None
+    if field.source is not None:
+        source = _optional(
+            {"table": field.source.table, "aggregate": field.source.function},
+            column=field.source.column,
+            equals=field.source.equals,
+        )
+    return _optional(
+        data,
+        labels=dict(field.labels),
+        previous=field.previous,
+        **{"from": source},
+        help=field.help,
+    )
+
+
+def _column(column: Column) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": column.code, "label": column.label, "type": column.type}
+    return _optional(data, options=list(column.options), labels=dict(column.labels))
+
+
+def _table(table: Table) -> dict[str, Any]:
+    return {
+        "code": table.code,
+        "title": table.title,
+        "columns": [_column(c) for c in table.columns],
+    }
+
+
+def gauge_to_data(gauge: Gauge) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "code": gauge.code,
+        "title": gauge.title,
+        "max_score": _number(gauge.max_score),
+        "method": gauge.method,
+    }
+    _optional(
+        data,
+        target=_target(gauge.target),
+        assessor=gauge.assessor,
+        measure=gauge.measure,
+        evidence=gauge.evidence,
+        note=gauge.note,
+    )
+    if gauge.allow_not_applicable:
+        data["allow_not_applicable"] = True
+    _optional(
+        data,
+        tables=[_table(t) for t in gauge.tables],
+        fields=[_field(f) for f in gauge.fields],
+    )
+    data["rule"] = gauge.rule.to_data()
+    return data
+
+
+def indicator_to_data(indicator: Indicator) -> dict[str, Any]:
+    data = {
+        "code": indicator.code,
+        "title": indicator.title,
+        "unit": indicator.unit,
+        "target": _target(indicator.target),
+        "max_score": _number(indicator.max_score),
+        "assessor": indicator.assessor,
+        "evidence": indicator.evidence,
+        "legal_basis": indicator.legal_basis,
+        "allow_not_applicable": indicator.allow_not_applicable,
+    }
+    _optional(data, note=indicator.note)
+    data["gauges"] = [gauge_to_data(g) for g in indicator.gauges]
+    return data
+
+
+def catalogue_to_data(catalogue: Catalogue) -> dict[str, Any]:
+    """The catalogue as plain data in the file's shape (what YAML export writes)."""
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "code": catalogue.code,
+        "title": catalogue.title,
+        "year": catalogue.year,
+        "level": catalogue.level,
+        "kind": catalogue.kind,
+        "not_applicable": catalogue.not_applicable,
+    }
+    if catalogue.declared_max is not None:
+        data["max_score"] = _number(catalogue.declared_max)
+    _optional(data, source=catalogue.source, note=catalogue.note)
+    data["axes"] = [
+        {
+            "code": axis.code,
+            "title": axis.title,
+            "max_score": _number(axis.max_score),
+            "indicators": [indicator_to_data(i) for i in axis.indicators],
+        }
+        for axis in catalogue.axes
+    ]
+    return data
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    pass
+
+
+def _text(dumper: Any, value: str) -> Any:
+    # Long notes and legal bases read best as blocks; one-line text stays on its line.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def dump_data(data: dict[str, Any]) -> str:
+    return yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000, indent=2
+    )
+
+
+def dump_catalogue(catalogue: Catalogue) -> str:
+    """The catalogue as a YAML file (UTF-8 text)."""
+    return dump_data(catalogue_to_data(catalogue))
