@@ -70,7 +70,10 @@ def weighted_total(result: CatalogueResult, weights: Mapping[str, Decimal]) -> W
     if possible == ZERO:
         return Weighted(ZERO, result.max, "هیچ شاخص قابل‌اعمالی با وزن مثبت ندارد")
     total = round2(earned / possible * result.max)
-    text = f"Σ وزن×امتیاز {fa(round2(earned))} ÷ Σ وزن×سقف {fa(round2(possible))} × {fa(result.max)} = {fa(total)}"
+    text = (
+        f"Σ وزن×امتیاز {fa(round2(earned))} ÷ Σ وزن×سقف {fa(round2(possible))} "
+        f"× {fa(result.max)} = {fa(total)}"
+    )
     return Weighted(total, result.max, text)
 
 
