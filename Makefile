@@ -49,5 +49,9 @@ static:
 	npm ci --ignore-scripts --no-audit --no-fund
 	node scripts/vendor-static.mjs
 
+# Speed is measured here, never in timed unit tests; figures go to docs/performance.md.
+bench: setup
+	$(BIN)/python bench/scoring.py
+
 clean:
 	rm -rf $(VENV) var/static

@@ -1,8 +1,9 @@
-"""The rule kinds of the contract: each reads, scores, explains, describes and writes itself.
+"""The rule kinds of the contract: each reads an answer, computes its points, and writes itself.
 
 A rule is bound to its gauge when the catalogue loads (its maximum, fields and target), so
-scoring one answer is one method call. ``score`` returns the points, a one-line Persian
-explanation with the inputs and the arithmetic, and the inputs it read.
+scoring one answer is one method call. ``score`` returns the points, the inputs it read, and
+``why``: the sentence builder of ``explain`` with the exact figures used, called only when
+someone reads the explanation.
 """
 
 from abc import ABC, abstractmethod
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from . import explain
 from .expressions import Cases, Expression, ExpressionError, compile_cases, compile_expression
 from .fields import Invalid, read_fields
 from .model import OPTION_LABELS, STAR, Field, Table, Target
@@ -44,7 +46,8 @@ class Env:
     others_total: Decimal | None = None
 
 
-Scored = tuple[Decimal, str, dict[str, Decimal]]
+# (points, inputs read, why): ``why[0](*why[1:])`` writes the explanation.
+Scored = tuple[Decimal, dict[str, Decimal], tuple[Any, ...]]
 
 
 def _share_number(raw: Any, where: str) -> Decimal:
@@ -64,18 +67,6 @@ def _keys(data: Mapping[str, Any], allowed: set[str]) -> None:
         raise RuleError(f"کلید ناشناخته در قاعده: {', '.join(unknown)}")
 
 
-def _percent(share: Decimal) -> str:
-    return f"{fa(round2(share * HUNDRED))}٪"
-
-
-def _pairs(values: Mapping[str, Decimal], names: tuple[str, ...]) -> str:
-    return "، ".join(f"{name}={fa(values[name])}" for name in names)
-
-
-def _inputs(values: Mapping[str, Decimal], names: tuple[str, ...]) -> str:
-    return f" ({_pairs(values, names)})" if names else ""
-
-
 class Rule(ABC):
     kind: ClassVar[str]
 
@@ -84,26 +75,18 @@ class Rule(ABC):
 
     @abstractmethod
     def score(self, answer: Mapping[str, Any], env: Env) -> Scored:
-        """Points, explanation and inputs for one answer; ``Invalid`` when it can't be scored."""
-
-    @abstractmethod
-    def describe(self) -> list[str]:
-        """The rule in Persian, a line each, for staff browsing the catalogue."""
+        """Points, inputs and explanation for one answer; ``Invalid`` when it can't be scored."""
 
     @abstractmethod
     def to_data(self) -> dict[str, Any]:
         """The rule as the catalogue file writes it."""
 
+    def describe(self) -> list[str]:
+        """The rule in Persian, a line each, for staff browsing the catalogue."""
+        return explain.describe(self)
+
     def _fields(self, answer: Mapping[str, Any]) -> dict[str, Decimal]:
         return read_fields(self.spec.fields, self.spec.tables, answer)
-
-    def _result(self, share: Decimal, text: str, values: dict[str, Decimal]) -> Scored:
-        points = round2(self.spec.max_score * share)
-        return (
-            points,
-            f"{text} → {_percent(share)} × {fa(self.spec.max_score)} = {fa(points)}",
-            values,
-        )
 
 
 class TargetRule(Rule):
@@ -118,56 +101,34 @@ class TargetRule(Rule):
         if spec.target is None:
             raise RuleError("قاعدهٔ target هدف می‌خواهد، اما نه نماگر و نه شاخص هدفی ندارند")
         self.actual: Expression = compile_expression(data.get("actual", "actual"), names)
+        self.higher = self.direction == "higher"
+        # None: the agency's own target, agreed in its MoU, comes with the answer.
+        self.goal: Decimal | None = None if spec.target == STAR else spec.target  # type: ignore[assignment]
 
     def score(self, answer: Mapping[str, Any], env: Env) -> Scored:
         values = self._fields(answer)
         actual = self.actual.evaluate(values)
-        if self.spec.target == STAR:
-            target = to_decimal(answer.get("target"))
-            if target is None:
+        goal = self.goal
+        if goal is None:
+            goal = to_decimal(answer.get("target"))
+            if goal is None:
                 raise Invalid("هدف این نماگر در تفاهم‌نامه تعیین می‌شود و داده نشده است")
-            target_text = f"هدف تفاهم‌نامه {fa(target)}"
-        else:
-            assert isinstance(self.spec.target, Decimal)
-            target = self.spec.target
-            target_text = f"هدف {fa(target)}"
-        shown = self.actual.names != (self.actual.source,)
-        actual_text = f"واقعی {fa(actual)}" + (_inputs(values, self.actual.names) if shown else "")
-        if self.direction == "higher":
-            if target <= 0:
-                return self._result(
-                    ONE, f"{actual_text}؛ {target_text} (هر مقداری کامل است)", values
-                )
-            ratio = actual / target
-            share = ZERO if ratio < 0 else ONE if ratio > 1 else ratio
-            text = f"{actual_text} از {target_text}"
-            if share != ratio:
-                text += f" = {_percent(ratio)}، {'حداکثر' if ratio > 1 else 'حداقل'}"
-            return self._result(share, text, values)
-        if actual <= target:
-            return self._result(ONE, f"{actual_text} ≤ {target_text}", values)
-        if actual == 0:
+        ratio: Decimal | None
+        if self.higher:
+            if goal <= 0:
+                share, ratio = ONE, None
+            else:
+                ratio = actual / goal
+                share = ZERO if ratio < 0 else ONE if ratio > 1 else ratio
+        elif actual <= goal:
+            share, ratio = ONE, None
+        elif actual == 0:
             raise Invalid("تقسیم بر صفر: مقدار واقعی صفر و هدف منفی است")
-        ratio = target / actual
-        share = ZERO if ratio < 0 else ratio
-        return self._result(
-            share, f"{actual_text} > {target_text}: {fa(target)} ÷ {fa(actual)}", values
-        )
-
-    def describe(self) -> list[str]:
-        target = (
-            "هدف تفاهم‌نامه (برای هر دستگاه)"
-            if self.spec.target == STAR
-            else (
-                f"هدف {fa(self.spec.target)}"  # type: ignore[arg-type]
-            )
-        )
-        lines = [f"مقدار واقعی: {self.actual.source}"]
-        if self.direction == "higher":
-            lines.append(f"امتیاز = سقف × (واقعی ÷ {target})، حداکثر سقف و حداقل صفر")
         else:
-            lines.append(f"اگر واقعی ≤ {target} امتیاز کامل، وگرنه سقف × هدف ÷ واقعی")
-        return lines
+            ratio = goal / actual
+            share = ZERO if ratio < 0 else ratio
+        points = round2(self.spec.max_score * share)
+        return points, values, (explain.target, self, actual, goal, ratio, share, points, values)
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind}
@@ -216,36 +177,12 @@ class CasesRule(Rule):
     def _compile(self, data: Mapping[str, Any], conditions: list[Any], names: set[str]) -> Cases:
         return compile_cases(data.get("value"), conditions, names)
 
-    def _band(self, index: int) -> str:
-        if index < 0:
-            return "هیچ حالتی برقرار نیست"
-        if self.labels[index]:
-            return f"«{self.labels[index]}»"
-        source = self.cases.sources[index]
-        return f"شرط «{source}»" if source else "سایر حالت‌ها"
-
     def score(self, answer: Mapping[str, Any], env: Env) -> Scored:
         values = self._fields(answer)
         value, index = self.cases.evaluate(values)
         share = self.shares[index] if index >= 0 else ZERO
-        if value is not None:
-            head = f"مقدار {fa(value)}{_inputs(values, self.cases.names)}: "
-        else:
-            head = f"{_pairs(values, self.cases.names)}: " if self.cases.names else ""
-        return self._result(share, head + self._band(index), values)
-
-    def describe(self) -> list[str]:
-        lines = []
-        if self.cases.value_source:
-            lines.append(f"مقدار: {self.cases.value_source}")
-        for index, share in enumerate(self.shares):
-            source = self.cases.sources[index]
-            condition = f"اگر {source}" if source else "در غیر این صورت"
-            label = f" («{self.labels[index]}»)" if self.labels[index] else ""
-            lines.append(f"{condition}{label}: {_percent(share)} سقف")
-        if self.cases.sources[-1] is not None:
-            lines.append("اگر هیچ حالتی برقرار نباشد: صفر")
-        return lines
+        points = round2(self.spec.max_score * share)
+        return points, values, (explain.cases, self, value, index, share, points, values)
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind}
@@ -279,24 +216,18 @@ class ConvergenceRule(CasesRule):
         own = to_decimal(answer.get("self_total"))
         if own is None or own < 0:
             raise Invalid("جمع امتیاز خودارزیابی (self_total) داده نشده یا عدد نیست")
-        if env.others_total is None:
-            raise Invalid("امتیاز نهایی دیگر نماگرها هنوز معلوم نیست")
-        values = self._fields(answer) if self.spec.fields else {}
         final = env.others_total
-        gap = abs(own - final) / env.catalogue_max * HUNDRED if env.catalogue_max else ZERO
+        if final is None:
+            raise Invalid("امتیاز نهایی دیگر نماگرها هنوز معلوم نیست")
+        top = env.catalogue_max
+        values = self._fields(answer) if self.spec.fields else {}
+        gap = abs(own - final) / top * HUNDRED if top else ZERO
         values = {**values, "gap": gap}
-        head = (
-            f"فاصله |{fa(own)} − {fa(final)}| ÷ {fa(env.catalogue_max)} × ۱۰۰ = {fa(round2(gap))}٪"
-        )
         _value, index = self.cases.evaluate(values)
         share = self.shares[index] if index >= 0 else ZERO
-        return self._result(share, f"{head}: {self._band(index)}", values)
-
-    def describe(self) -> list[str]:
-        return [
-            "فاصله (gap) = |جمع خودارزیابی − جمع نهایی دیگر نماگرها| ÷ سقف کل × ۱۰۰",
-            *super().describe(),
-        ]
+        points = round2(self.spec.max_score * share)
+        why = (explain.convergence, self, own, final, top, gap, index, share, points)
+        return points, values, why
 
     def to_data(self) -> dict[str, Any]:
         data = super().to_data()
@@ -333,11 +264,9 @@ class ChoiceRule(Rule):
         if not isinstance(chosen, str) or chosen not in self.options:
             known = "، ".join(self.options)
             raise Invalid(f"گزینهٔ «{chosen}» تعریف نشده است (گزینه‌ها: {known})")
-        return self._result(self.options[chosen], f"گزینهٔ «{self.label(chosen)}»", {})
-
-    def describe(self) -> list[str]:
-        parts = [f"{self.label(code)}: {_percent(share)}" for code, share in self.options.items()]
-        return ["یک گزینه: " + "، ".join(parts) + " سقف"]
+        share = self.options[chosen]
+        points = round2(self.spec.max_score * share)
+        return points, {}, (explain.choice, self, chosen, share, points)
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind}
@@ -393,16 +322,10 @@ class ChecklistRule(Rule):
         unknown = [code for code in checked if code not in self.points]
         if unknown:
             raise Invalid(f"مورد «{unknown[0]}» در چک‌لیست این نماگر نیست")
-        done = [item for item in self.items if item.code in set(checked)]
+        ticked = set(checked)
+        done = [item for item in self.items if item.code in ticked]
         points = round2(sum((item.points for item in done), ZERO))
-        listed = "، ".join(f"{item.code} ({fa(item.points)})" for item in done) or "هیچ"
-        text = f"موارد انجام‌شده: {listed} → {fa(points)} از {fa(self.spec.max_score)}"
-        return points, text, {}
-
-    def describe(self) -> list[str]:
-        return ["جمع امتیاز موارد انجام‌شده:"] + [
-            f"{item.code}) {item.title}: {fa(item.points)}" for item in self.items
-        ]
+        return points, {}, (explain.checklist, self, done, points)
 
     def to_data(self) -> dict[str, Any]:
         items = [{"code": i.code, "title": i.title, "points": _out(i.points)} for i in self.items]
@@ -425,13 +348,11 @@ class JudgementRule(Rule):
             )
         if not ZERO <= given <= self.spec.max_score:
             raise Invalid(f"امتیاز {fa(given)} بیرون از ۰ تا {fa(self.spec.max_score)} است")
-        if given != round2(given):
+        points = round2(given)
+        if points != given:
             raise Invalid(f"امتیاز {fa(given)} بیش از دو رقم اعشار دارد")
         values = self._fields(answer) if self.spec.fields else {}
-        return given, f"امتیاز ارزیاب: {fa(given)} از {fa(self.spec.max_score)}", values
-
-    def describe(self) -> list[str]:
-        return [f"ارزیاب امتیاز را از ۰ تا {fa(self.spec.max_score)} می‌دهد"]
+        return points, values, (explain.judgement, self, points)
 
     def to_data(self) -> dict[str, Any]:
         return {"kind": self.kind}
@@ -451,13 +372,8 @@ class FormulaRule(Rule):
         values = self._fields(answer)
         raw = self.share.evaluate(values)
         share = ZERO if raw < 0 else ONE if raw > 1 else raw
-        text = f"سهم {self.share.source}{_inputs(values, self.share.names)} = {fa(raw)}"
-        if share != raw:
-            text += f"، {'حداکثر ۱' if raw > 1 else 'حداقل ۰'}"
-        return self._result(share, text, values)
-
-    def describe(self) -> list[str]:
-        return [f"سهم = {self.share.source} (از ۰ تا ۱)", "امتیاز = سقف × سهم"]
+        points = round2(self.spec.max_score * share)
+        return points, values, (explain.formula, self, raw, share, points, values)
 
     def to_data(self) -> dict[str, Any]:
         return {"kind": self.kind, "share": self.share.source}
