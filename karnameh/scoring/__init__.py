@@ -22,7 +22,8 @@ from .engine import (
     score_gauge,
 )
 from .expressions import EvaluationError, ExpressionError, compile_expression
-from .loader import CatalogueError, catalogue_from_data, load_catalogue, parse_catalogue
+from .files import CatalogueError
+from .loader import catalogue_from_data, load_catalogue, parse_catalogue
 from .model import Axis, Catalogue, Field, Gauge, Indicator
 from .report import result_to_data, result_to_json
 from .rules import Env

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .loader import unreadable
+from .files import unreadable
 from .model import Catalogue
 from .numbers import fa, fa_text
 
@@ -32,16 +32,30 @@ def _refuse_constant(text: str) -> Any:
     raise ValueError(f"«{text}» عدد نیست")
 
 
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # JSON keeps the last of two equal keys without a word; an answer given twice is a mistake.
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"کلید «{fa_text(key)}» دو بار آمده است")
+        found[key] = value
+    return found
+
+
 def parse_answers(
     text: str | bytes, catalogue: Catalogue, *, name: str = "answers"
 ) -> dict[str, Mapping[str, Any]]:
     """``{gauge code: answer}`` from an answers document; ``AnswersError`` when it is unusable."""
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        data = json.loads(
+            text, parse_float=Decimal, parse_constant=_refuse_constant, object_pairs_hook=_object
+        )
     except json.JSONDecodeError as error:
         raise AnswersError(name, f"JSON درست نیست: {error.msg}", error.lineno) from None
     except (ValueError, UnicodeDecodeError) as error:
         raise AnswersError(name, f"JSON درست نیست: {error}") from None
+    except RecursionError:
+        raise AnswersError(name, "JSON درست نیست: بیش از اندازه تودرتو است") from None
     if not isinstance(data, dict):
         raise AnswersError(name, "باید شیئی با کلید «gauges» باشد")
     gauges = data.get("gauges")

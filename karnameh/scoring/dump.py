@@ -21,7 +21,16 @@ def _target(value: Target) -> Any:
 
 
 def _optional(data: dict[str, Any], **values: Any) -> dict[str, Any]:
-    data.update({key: value for key, value in values.items() if value not in (None, "", (), {})})
+    """Adds the values that say something: not None, not empty."""
+    data.update(
+        {
+            key: value
+            for key, value in values.items()
+            if value is not None
+            and value != ""
+            and not (isinstance(value, list | tuple | dict) and not value)
+        }
+    )
     return data
 
 

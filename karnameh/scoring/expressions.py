@@ -13,6 +13,7 @@ the parser or the compiler.
 """
 
 import ast
+import decimal
 import keyword
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -115,10 +116,8 @@ class Expression:
         """The value for these inputs, conditions as 1 or 0; raises ``EvaluationError``."""
         try:
             result = self.function(*self.pick(values))
-        except ZeroDivisionError:
-            raise EvaluationError(f"تقسیم بر صفر در «{self.source}»") from None
-        except ArithmeticError:
-            raise EvaluationError(f"محاسبهٔ «{self.source}» ممکن نیست") from None
+        except ArithmeticError as error:
+            raise EvaluationError(_arithmetic(error, f"«{self.source}»")) from None
         value: Decimal = _num(result)
         return value
 
@@ -131,6 +130,16 @@ def _picker(names: tuple[str, ...]) -> Callable[[dict[str, Decimal]], tuple[Deci
         name = names[0]
         return lambda values: (values[name],)
     return lambda _values: ()
+
+
+def _arithmetic(error: ArithmeticError, where: str) -> str:
+    """Why an expression could not be evaluated, in Persian."""
+    signals = error.args[0] if error.args and isinstance(error.args[0], list) else []
+    # 0 ÷ 0 is "undefined" to the decimal module rather than a division by zero; to a person
+    # it is a division by zero all the same.
+    if isinstance(error, ZeroDivisionError) or decimal.DivisionUndefined in signals:
+        return f"تقسیم بر صفر در {where}"
+    return f"محاسبهٔ {where} ممکن نیست"
 
 
 class _Checker:
@@ -186,7 +195,9 @@ class _Checker:
             self.check(node.left, depth)
             self.nodes += 1
             return
-        self.check(node.left, depth)
+        # `a + b + c + …` parses as a chain down the left side; a reader sees no nesting there,
+        # so only the right side counts as one level deeper.
+        self.check(node.left, depth - 1 if isinstance(node.left, ast.BinOp) else depth)
         self.check(node.right, depth)
 
     def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> None:
@@ -304,9 +315,10 @@ class _Parsed:
 
 
 def _parse(source: object, allowed: frozenset[str]) -> _Parsed:
-    if isinstance(source, bool) or not isinstance(source, str | int | float):
+    # A plain number is an expression too; YAML reads `share: 0.5` as a Decimal.
+    if isinstance(source, bool) or not isinstance(source, str | int | float | Decimal):
         raise ExpressionError(f"عبارت باید متن یا عدد باشد، نه «{source!r}»")
-    text = str(source).strip()
+    text = format(source, "f") if isinstance(source, Decimal) else str(source).strip()
     if not text:
         raise ExpressionError("عبارت خالی است")
     if len(text) > MAX_LENGTH:
@@ -351,7 +363,10 @@ def compile_expression(source: object, allowed: Iterable[str]) -> Expression:
     Raises ``ExpressionError`` with a Persian message naming the problem.
     """
     allowed_names = frozenset(allowed)
-    key = (str(source).strip(), allowed_names)
+    key = (
+        format(source, "f") if isinstance(source, Decimal) else str(source).strip(),
+        allowed_names,
+    )
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
@@ -382,10 +397,9 @@ class Cases:
     def evaluate(self, values: dict[str, Decimal]) -> tuple[Decimal | None, int]:
         try:
             value, index = self.function(*self.pick(values))
-        except ZeroDivisionError:
-            raise EvaluationError(f"تقسیم بر صفر در یکی از شرط‌های «{self.describe()}»") from None
-        except ArithmeticError:
-            raise EvaluationError(f"محاسبهٔ شرط‌های «{self.describe()}» ممکن نیست") from None
+        except ArithmeticError as error:
+            where = f"یکی از شرط‌های «{self.describe()}»"
+            raise EvaluationError(_arithmetic(error, where)) from None
         return (None if value is None else _num(value)), index
 
     def describe(self) -> str:

@@ -29,11 +29,11 @@ _NUMERIC = frozenset({"number", "integer", "percent"})
 def convert(field: Field, raw: Any) -> Decimal:
     """One entered value as the number expressions see, or ``Invalid``."""
     kind = field.type
-    if type(raw) is int and kind == "integer" and raw >= 0 and field.maximum is None:
+    bounded = field.minimum is not None or field.maximum is not None
+    if type(raw) is int and kind == "integer" and raw >= 0 and not bounded:
         # The common cases first, by exact type: this runs for every figure of every agency.
         return Decimal(raw)
-    plain = kind == "number" and field.minimum is None and field.maximum is None
-    if plain and type(raw) is Decimal and raw.is_finite():
+    if kind == "number" and not bounded and type(raw) is Decimal and raw.is_finite():
         return raw
     if kind == "boolean":
         if raw is True:

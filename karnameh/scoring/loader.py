@@ -7,14 +7,15 @@ fields are all refused, and all of them are reported at once rather than one per
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .expressions import RESERVED
+from .files import MAX_PROBLEMS, unreadable
+from .files import CatalogueError as CatalogueError  # re-exported: the loader's errors
+from .files import Problem as Problem
+from .files import read_yaml as read_yaml
 from .model import (
     AGGREGATES,
     COLUMN_TYPES,
@@ -42,7 +43,6 @@ CATALOGUE_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 AXIS_CODE = re.compile(r"[A-Za-z0-9]{1,10}")
 NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 ASSESSOR = re.compile(r"[a-z][a-z0-9_-]{0,39}")
-MAX_PROBLEMS = 200
 
 CATALOGUE_KEYS = {"format", "code", "title", "year", "level", "kind", "not_applicable", "axes"}
 CATALOGUE_KEYS |= {"max_score", "note", "source"}
@@ -56,105 +56,6 @@ FIELD_KEYS |= {"help"}
 TABLE_KEYS = {"code", "title", "columns"}
 COLUMN_KEYS = {"code", "label", "type", "options", "labels"}
 SOURCE_KEYS = {"table", "aggregate", "column", "equals"}
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    place: str
-    message: str
-    line: int | None = None
-
-    def text(self, name: str) -> str:
-        where = f"{name}، سطر {fa(self.line)}" if self.line else name
-        return (
-            f"{where}، {self.place}: {self.message}" if self.place else f"{where}: {self.message}"
-        )
-
-
-class CatalogueError(ValueError):
-    """A catalogue that cannot be loaded; ``problems`` lists every place that is wrong."""
-
-    def __init__(self, name: str, problems: list[Problem]) -> None:
-        self.name = name
-        self.problems = sorted(problems, key=lambda p: p.line or 0)
-        super().__init__("\n".join(problem.text(name) for problem in problems))
-
-    @property
-    def message(self) -> str:
-        return str(self)
-
-
-def unreadable(error: OSError) -> str:
-    """Why a file could not be read, in Persian."""
-    if isinstance(error, FileNotFoundError):
-        return "پرونده پیدا نشد"
-    if isinstance(error, PermissionError):
-        return "اجازهٔ خواندن این پرونده نیست"
-    if isinstance(error, IsADirectoryError):
-        return "این مسیر پوشه است، نه پرونده"
-    return f"پرونده خوانده نشد ({error.strerror or error})"
-
-
-# --- YAML: line numbers, duplicate keys refused, exact decimals, only true/false as booleans.
-
-
-class _Mapping(dict[Any, Any]):
-    line: int | None = None
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    pass
-
-
-# YAML 1.1 reads yes/no/on/off as booleans, which would turn the option codes `yes` and `no`
-# into True and False. Only true and false are booleans here, as in YAML 1.2.
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
-def _construct_mapping(loader: Any, node: yaml.MappingNode) -> _Mapping:
-    mapping = _Mapping()
-    mapping.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str | int | float | bool) and key is not None:
-            raise yaml.constructor.ConstructorError(
-                None, None, "کلید باید متن باشد", key_node.start_mark
-            )
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"کلید «{key}» دو بار آمده است", key_node.start_mark
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-    return mapping
-
-
-def _construct_decimal(loader: Any, node: yaml.ScalarNode) -> Decimal | float:
-    # Read the digits as written: 7.5 and 0.1 are exact, as the catalogue states them.
-    text = str(loader.construct_scalar(node)).replace("_", "")
-    number = to_decimal(text)
-    return number if number is not None else float("nan")
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-
-
-def read_yaml(text: str | bytes, name: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader with our constructors
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        problem = error.problem or error.context or "YAML نادرست"
-        raise CatalogueError(name, [Problem("", f"YAML درست نیست: {problem}", line)]) from None
-    except yaml.YAMLError as error:
-        raise CatalogueError(name, [Problem("", f"YAML درست نیست: {error}")]) from None
 
 
 # --- Validation
@@ -194,17 +95,22 @@ class _Reader:
             self.add(place, f"«{key}» خالی است", data)
         return value
 
-    def code(self, data: Mapping[str, Any], pattern: re.Pattern[str], place: str) -> str:
+    def code(
+        self, data: Mapping[str, Any], pattern: re.Pattern[str], place: str, expected: str = ""
+    ) -> str:
         value = data.get("code")
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
             self.add(place, f'کد «{value}» باید در گیومه نوشته شود (مثل "{value}")', data)
             return ""
         if not isinstance(value, str) or not pattern.fullmatch(value):
-            self.add(place, f"کد «{value}» درست نیست", data)
+            hint = f"؛ باید به شکل {expected} باشد" if expected else ""
+            self.add(place, f"کد «{value}» درست نیست{hint}", data)
             return ""
         return value
 
     def score(self, data: Mapping[str, Any], place: str, key: str = "max_score") -> Decimal:
+        if key not in data:
+            return ZERO  # reported once, as a missing key
         number = to_decimal(data.get(key)) if not isinstance(data.get(key), str) else None
         if number is None or number <= 0 or number != round2(number):
             self.add(place, f"«{key}» باید عددی مثبت با حداکثر دو رقم اعشار باشد", data)
@@ -355,12 +261,22 @@ class _Reader:
         )
 
 
+def _written_code(data: Any) -> str:
+    """The code as written, for naming the place even when the code itself is wrong."""
+    value = data.get("code") if isinstance(data, Mapping) else None
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+
+
 def _gauge(r: _Reader, data: Any, indicator: dict[str, Any], place: str) -> Gauge | None:
+    place = f"نماگر {fa_text(_written_code(data))}" if _written_code(data) else place
+    problems_before = len(r.problems)
     if not r.mapping(data, place, GAUGE_KEYS, {"code", "title", "max_score", "rule"}):
         return None
-    code = r.code(data, re.compile(re.escape(indicator["code"]) + r"\.\d{1,3}"), place)
-    place = f"نماگر {fa_text(code)}" if code else place
-    problems_before = len(r.problems)
+    parent = indicator["code"]
+    pattern = re.compile(re.escape(parent) + r"\.\d{1,3}")
+    code = r.code(data, pattern, place, f'«{fa_text(parent)}.شماره» (مثل "{parent}.1")')
     tables_raw = data.get("tables") or []
     tables: dict[str, Table] = {}
     if not isinstance(tables_raw, list):
@@ -439,16 +355,21 @@ def _check_sum(
 
 
 def _indicator(r: _Reader, data: Any, axis_code: str, place: str) -> Indicator | None:
+    written = _written_code(data)
+    place = f"شاخص {fa_text(written)}" if written else place
     if not r.mapping(data, place, INDICATOR_KEYS, {"code", "title", "max_score", "gauges"}):
         return None
-    code = r.code(data, re.compile(re.escape(axis_code) + r"\.\d{1,3}"), place)
-    place = f"شاخص {fa_text(code)}" if code else place
+    pattern = re.compile(re.escape(axis_code) + r"\.\d{1,3}")
+    expected = f'«{fa_text(axis_code)}.شماره» (مثل "{axis_code}.1")'
+    code = r.code(data, pattern, place, expected)
     unit = data.get("unit")
     if unit is not None and unit not in UNITS:
         r.add(place, f"واحد «{unit}» تعریف نشده است ({'، '.join(UNITS)})", data)
     target = r.target(data, place)
     max_score = r.score(data, place)
-    context = {"code": code or "?", "target": target}
+    # Gauges are checked against the code as written, so that one unquoted indicator code
+    # is reported once, not once more for each of its gauges.
+    context = {"code": code or written or "?", "target": target}
     raw = _children(r, data, "gauges", place)
     gauges = [_gauge(r, g, context, f"{place}، نماگر ردیف {fa(n)}") for n, g in enumerate(raw, 1)]
     found = [g for g in gauges if g is not None]
@@ -474,10 +395,10 @@ def _indicator(r: _Reader, data: Any, axis_code: str, place: str) -> Indicator |
 
 
 def _axis(r: _Reader, data: Any, place: str) -> Axis | None:
+    place = f"محور {fa_text(_written_code(data))}" if _written_code(data) else place
     if not r.mapping(data, place, AXIS_KEYS, AXIS_KEYS):
         return None
-    code = r.code(data, AXIS_CODE, place)
-    place = f"محور {fa_text(code)}" if code else place
+    code = r.code(data, AXIS_CODE, place, 'حرف و رقم لاتین، مثل "1"')
     max_score = r.score(data, place)
     raw = _children(r, data, "indicators", place)
     found = [

@@ -5,6 +5,7 @@ a band edge. Persian digits are written here (not with Django's helpers) because
 must stay free of Django.
 """
 
+import re
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
@@ -12,6 +13,7 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
+_GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
 _PERSIAN = str.maketrans("0123456789.-", "۰۱۲۳۴۵۶۷۸۹٫−")
 _LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
 
@@ -47,7 +49,13 @@ def to_decimal(value: object) -> Decimal | None:
     if isinstance(value, Decimal | int):
         return to_decimal(Decimal(value))
     if isinstance(value, str):
-        text = value.strip().translate(_LATIN).replace(",", "")
+        text = value.strip().translate(_LATIN)
+        if "," in text:
+            # A comma only as a thousands separator (1,200 or 12,345.5): "12,5" is someone's
+            # decimal comma, and reading it as 125 would be a silent mistake.
+            if not _GROUPED.fullmatch(text):
+                return None
+            text = text.replace(",", "")
         if not text or len(text) > 40:
             return None
         try:

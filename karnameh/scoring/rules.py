@@ -113,6 +113,8 @@ class TargetRule(Rule):
             goal = to_decimal(answer.get("target"))
             if goal is None:
                 raise Invalid("هدف این نماگر در تفاهم‌نامه تعیین می‌شود و داده نشده است")
+            if goal < 0:
+                raise Invalid(f"هدف تفاهم‌نامه نمی‌تواند منفی باشد ({fa(goal)})")
         ratio: Decimal | None
         if self.higher:
             if goal <= 0:
@@ -351,7 +353,8 @@ class JudgementRule(Rule):
         points = round2(given)
         if points != given:
             raise Invalid(f"امتیاز {fa(given)} بیش از دو رقم اعشار دارد")
-        values = self._fields(answer) if self.spec.fields else {}
+        # Figures beside a judgement inform the evaluator; the score does not wait for them.
+        values = self._fields(answer) if self.spec.fields and "fields" in answer else {}
         return points, values, (explain.judgement, self, points)
 
     def to_data(self) -> dict[str, Any]:

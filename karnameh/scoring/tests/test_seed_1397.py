@@ -5,6 +5,7 @@ Each example is the figures an agency would enter and the points the seed's own 
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,8 @@ from karnameh.scoring import (
     NOT_APPLICABLE,
     SCORED,
     Env,
+    Gauge,
+    Indicator,
     Scorer,
     load_catalogue,
     score_gauge,
@@ -27,8 +30,14 @@ def catalogue():
     return load_catalogue(CATALOGUE)
 
 
+def _pair(catalogue, code: str) -> tuple[Indicator, Gauge]:
+    found = catalogue.gauge(code)
+    assert found is not None, code
+    return found
+
+
 def points(catalogue, code: str, answer: dict, others_total: str | None = None) -> Decimal:
-    indicator, gauge = catalogue.gauge(code)
+    indicator, gauge = _pair(catalogue, code)
     env = Env(catalogue.max_score, Decimal(others_total) if others_total else None)
     result = score_gauge(indicator, gauge, answer, env)
     assert result.status == SCORED, result.explanation
@@ -217,8 +226,9 @@ def test_yes_no_2_9_1(catalogue, choice, expected):
 
 
 def test_the_contracts_example_mou_target_1_1_1(catalogue):
+    indicator, gauge = catalogue.gauge("1.1.1")
     result = score_gauge(
-        *catalogue.gauge("1.1.1"), {"fields": {"actual": 80}, "target": 100}, Env(Decimal(1000))
+        indicator, gauge, {"fields": {"actual": 80}, "target": 100}, Env(Decimal(1000))
     )
     assert result.score == 28
     assert "۸۰" in result.explanation and "۱۰۰" in result.explanation
@@ -273,7 +283,7 @@ def _full_marks(catalogue) -> dict:
             answer["choice"] = next(code for code, share in rule.options.items() if share == 1)
         elif rule.kind == "convergence":
             answer["self_total"] = "990"
-        fields = {}
+        fields: dict[str, Any] = {}
         for field in gauge.fields:
             if field.type == "choice":
                 fields[field.code] = "complete"
@@ -326,8 +336,8 @@ def test_indicator_1_3_not_applicable_rescales_its_axis(catalogue):
 
 def test_indicator_1_3_may_be_not_applicable_but_2_1_may_not(catalogue):
     env = Env(Decimal(1000))
-    allowed = score_gauge(*catalogue.gauge("1.3.1"), {"not_applicable": True}, env)
-    refused = score_gauge(*catalogue.gauge("2.1.1"), {"not_applicable": True}, env)
+    allowed = score_gauge(*_pair(catalogue, "1.3.1"), {"not_applicable": True}, env)
+    refused = score_gauge(*_pair(catalogue, "2.1.1"), {"not_applicable": True}, env)
     assert allowed.status == NOT_APPLICABLE
     assert refused.status == "invalid" and refused.score == 0
     assert "عدم مصداق" in refused.problem
