@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("karnameh.accounts.urls")),
     path("agencies/", include("karnameh.agencies.urls")),
     path("audit/", include("karnameh.audit.urls")),
+    path("catalogues/", include("karnameh.catalogue.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,8 @@ class _VisibleText(HTMLParser):
     """Collects text a person reads: not scripts, styles or attribute values.
 
     Usernames are Latin by design (seed 002: personal accounts), so elements marked
-    ``data-username`` are left out.
+    ``data-username`` are left out. A textarea's content is what a field holds, like an
+    input's value (a catalogue's YAML, where expressions keep ASCII digits), so it is too.
     """
 
     def __init__(self) -> None:
@@ -26,7 +27,9 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"br", "img", "input", "meta", "link", "hr"}:
             return
-        hidden = tag in {"script", "style"} or any(name == "data-username" for name, _ in attrs)
+        hidden = tag in {"script", "style", "textarea"} or any(
+            name == "data-username" for name, _ in attrs
+        )
         self.stack.append(hidden)
         self.skip += hidden
 

@@ -21,6 +21,7 @@ MENU = (
     MenuItem("home", _("Home"), "home", "home.view"),
     MenuItem("agencies", _("Agencies"), "agencies:list", "agency.list"),
     MenuItem("agency-import", _("Import agencies"), "agencies:import", "agency.import"),
+    MenuItem("catalogues", _("Catalogues"), "catalogue:list", "catalogue.list"),
     MenuItem("audit", _("Audit log"), "audit:list", "audit.list"),
     MenuItem("api-docs", _("API"), "api:openapi-view", "api.docs"),
     MenuItem("admin", _("Administration"), "admin:index", "admin.site"),

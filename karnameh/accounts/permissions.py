@@ -95,6 +95,53 @@ def _manages_agency(user: Any, agency: Agency | None) -> bool:
     )
 
 
+def catalogue_provinces(user: Any) -> frozenset[int] | None:
+    """Provinces whose own catalogues the user sees, besides the shared ones; None: all.
+
+    Province-scoped roles see their province's; agency users their agency's province; the
+    administrator, national viewers and HQs (whose units are in every province) see all.
+    Read once per request and kept on the user object, like the grants.
+    """
+    found = grants(user)
+    if any(g.role in (Role.ADMIN, Role.NATIONAL, Role.HQ) for g in found):
+        return None
+    cached = getattr(user, "_karnameh_catalogue_provinces", None)
+    if cached is None:
+        provinces = {g.province_id for g in found if g.province_id is not None}
+        agencies = {g.agency_id for g in found if g.role in AGENCY_SCOPED}
+        if agencies:
+            provinces |= set(
+                Agency.objects.filter(pk__in=agencies, province__isnull=False).values_list(
+                    "province_id", flat=True
+                )
+            )
+        cached = frozenset(p for p in provinces if p is not None)
+        user._karnameh_catalogue_provinces = cached
+    return cached
+
+
+def _sees_catalogue(user: Any, catalogue: Any) -> bool:
+    """Shared catalogues (no province) are everyone's with a role; others their province's."""
+    if not grants(user) or catalogue is None:
+        return bool(grants(user))
+    provinces = catalogue_provinces(user)
+    return catalogue.province_id is None or provinces is None or catalogue.province_id in provinces
+
+
+def _manages_catalogue(user: Any, catalogue: Any) -> bool:
+    """The administrator manages every catalogue; staff those of their own province only."""
+    if has_role(user, Role.ADMIN):
+        return True
+    if catalogue is None:
+        return has_role(user, Role.STAFF)
+    return any(
+        g.role == Role.STAFF
+        and g.province_id is not None
+        and g.province_id == catalogue.province_id
+        for g in grants(user)
+    )
+
+
 Rule = Callable[[Any, Any], bool]
 
 RULES: dict[str, Rule] = {
@@ -107,6 +154,21 @@ RULES: dict[str, Rule] = {
     "agency.change": lambda u, o: _manages_agency(u, o),
     "agency.import": lambda u, _o: has_role(u, Role.ADMIN, Role.STAFF),
     "agency.export": lambda u, _o: has_role(u, Role.ADMIN, Role.STAFF, Role.NATIONAL, Role.HQ),
+    # Catalogues: seen by every role (shared ones, and their province's), managed by staff of
+    # their own province and by the administrator. A new catalogue is checked unsaved, with
+    # the province it will belong to.
+    "catalogue.list": lambda u, _o: bool(grants(u)),
+    "catalogue.view": lambda u, o: _sees_catalogue(u, o),
+    "catalogue.try": lambda u, o: _sees_catalogue(u, o),
+    "catalogue.export": lambda u, o: _sees_catalogue(u, o),
+    "catalogue.diff": lambda u, _o: has_role(u, Role.ADMIN, Role.NATIONAL, Role.HQ, *PROVINCE_WIDE),
+    "catalogue.create": lambda u, o: _manages_catalogue(u, o),
+    "catalogue.copy": lambda u, o: (
+        has_role(u, Role.ADMIN, Role.STAFF) and (o is None or _sees_catalogue(u, o))
+    ),
+    "catalogue.change": lambda u, o: _manages_catalogue(u, o),
+    "catalogue.freeze": lambda u, o: _manages_catalogue(u, o),
+    "catalogue.delete": lambda u, o: _manages_catalogue(u, o),
     # The audit trail of an object: whoever manages it.
     "audit.view": lambda u, o: (
         has_role(u, Role.ADMIN) or (isinstance(o, Agency) and _manages_agency(u, o))

@@ -14,12 +14,11 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from karnameh.common.errors import DomainError
+from karnameh.common.excel import HEADER_FONT, header_cells, text_cells
 from karnameh.common.text import normalize_fa, normalize_input, persian_digits
 
 from .models import Agency, AgencyKind, AgencyType, Province
@@ -30,7 +29,6 @@ MAX_ROWS = 5000
 # tens of megabytes at most, so anything beyond this is refused before openpyxl parses it.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLE = "دستگاه‌ها"
 CODES_SHEET_TITLE = "کدها"
 YES, NO = "بله", "خیر"
@@ -317,41 +315,14 @@ def _prepare_sheet(sheet: Any, *, rows: int) -> None:
         sheet.data_validations.append(validation)
 
 
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
-
-
-def _header_cells(sheet: Any) -> list[Cell]:
-    cells = []
-    for header in HEADERS:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cells.append(cell)
-    return cells
-
-
-def _text_cells(sheet: Any, values: Iterable[Any]) -> list[Cell]:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            # A name typed as «=HYPERLINK(…)» must stay text: openpyxl would store it as a
-            # formula, which Excel runs when the file is opened (spreadsheet injection).
-            cell.data_type = "s"
-        cells.append(cell)
-    return cells
-
-
 def write_agencies(agencies: Iterable[Agency], *, count: int = 0) -> bytes:
     """The export: one sheet of agencies, streamed so a country's registry fits in memory."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
     _prepare_sheet(sheet, rows=count)
-    sheet.append(_header_cells(sheet))
+    sheet.append(header_cells(sheet, HEADERS))
     for agency in agencies:
-        sheet.append(_text_cells(sheet, agency_cells(agency)))
+        sheet.append(text_cells(sheet, agency_cells(agency)))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -364,8 +335,8 @@ def write_template(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
     _prepare_sheet(sheet, rows=1)
-    sheet.append(_header_cells(sheet))
-    sheet.append(_text_cells(sheet, [example.get(column.key, "") for column in COLUMNS]))
+    sheet.append(header_cells(sheet, HEADERS))
+    sheet.append(text_cells(sheet, [example.get(column.key, "") for column in COLUMNS]))
 
     codes = workbook.create_sheet(CODES_SHEET_TITLE)
     codes.sheet_view.rightToLeft = True
@@ -376,13 +347,13 @@ def write_template(
         for text in ("کد استان", "استان", "", "کد نوع دستگاه", "نوع دستگاه", "")
     ]
     for cell in bold:
-        cell.font = _HEADER_FONT
+        cell.font = HEADER_FONT
     codes.append(bold)
     for index in range(max(len(provinces), len(agency_types))):
         province = provinces[index] if index < len(provinces) else None
         agency_type = agency_types[index] if index < len(agency_types) else None
         codes.append(
-            _text_cells(
+            text_cells(
                 codes,
                 [
                     province.code if province else None,
@@ -395,10 +366,10 @@ def write_template(
         )
     codes.append([])
     kinds_header = WriteOnlyCell(codes, value="نوع (یکی از این‌ها)")
-    kinds_header.font = _HEADER_FONT
+    kinds_header.font = HEADER_FONT
     codes.append([kinds_header])
     for kind in AgencyKind:
-        codes.append(_text_cells(codes, [kind_label(kind), str(kind)]))
+        codes.append(text_cells(codes, [kind_label(kind), str(kind)]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

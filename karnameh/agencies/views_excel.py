@@ -1,7 +1,5 @@
 """Import and export of the registry as Excel workbooks."""
 
-from urllib.parse import quote
-
 import jdatetime
 from django import forms
 from django.contrib import messages
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from karnameh.accounts.models import Role
 from karnameh.accounts.permissions import grants, has_role, require
 from karnameh.accounts.throttle import client_ip
+from karnameh.common.excel import xlsx_response
 from karnameh.common.forms import Form
 from karnameh.common.templatetags.fa import fa
 
@@ -23,7 +22,6 @@ from .excel import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     NO,
-    XLSX_CONTENT_TYPE,
     YES,
     ImportRejected,
     kind_label,
@@ -44,16 +42,6 @@ class ImportForm(Form):
             }
         ),
     )
-
-
-def _xlsx_response(content: bytes, *, filename: str, ascii_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    # RFC 6266: a plain ASCII name for old clients, then the real (Persian) name in UTF-8.
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    response["Cache-Control"] = "no-store"  # the registry as one person may see it
-    return response
 
 
 def _today() -> str:
@@ -115,7 +103,7 @@ def agency_import_template(request: HttpRequest) -> HttpResponse:
         "is_active": YES,
     }
     content = write_template(provinces=provinces, agency_types=agency_types, example=example)
-    return _xlsx_response(
+    return xlsx_response(
         content, filename="نمونهٔ-ورود-دستگاه‌ها.xlsx", ascii_name="agencies-template.xlsx"
     )
 
@@ -127,6 +115,6 @@ def agency_export(request: HttpRequest) -> HttpResponse:
     agencies = search_agencies(user=request.user, query=request.GET.get("q", ""))
     content = write_agencies(agencies.iterator(chunk_size=2000), count=agencies.count())
     today = _today()
-    return _xlsx_response(
+    return xlsx_response(
         content, filename=f"دستگاه‌ها-{today}.xlsx", ascii_name=f"agencies-{today}.xlsx"
     )

@@ -42,9 +42,11 @@ def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 def _register_routers() -> None:
     from karnameh.accounts.api import router as accounts_router
     from karnameh.agencies.api import router as agencies_router
+    from karnameh.catalogue.api import router as catalogues_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/agencies", agencies_router)
+    api.add_router("/catalogues", catalogues_router)
 
 
 _register_routers()

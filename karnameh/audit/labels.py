@@ -12,9 +12,24 @@ ACTION_LABELS = {
     "agency.create": _("registered the agency"),
     "agency.update": _("changed the agency"),
     "demo.load": _("loaded the demo data"),
+    "catalogue.import": _("imported the catalogue"),
+    "catalogue.replace": _("replaced the catalogue's content"),
+    "catalogue.copy": _("copied the catalogue"),
+    "catalogue.freeze": _("froze the catalogue"),
+    "catalogue.delete": _("deleted the catalogue"),
+    "catalogue.gauge_update": _("changed the gauge"),
     "admin.add": _("added in the administration site"),
     "admin.change": _("changed in the administration site"),
     "admin.delete": _("deleted in the administration site"),
+}
+
+
+# Names recorded that are not a column of the target: what a catalogue's new content added,
+# removed and changed (catalogue.replace).
+EXTRA_FIELD_LABELS = {
+    "added": _("added"),
+    "removed": _("removed"),
+    "changed": _("changed"),
 }
 
 
@@ -28,9 +43,12 @@ def field_label(event: AuditEvent, field: str) -> str:
         return field
     model = apps.get_model(event.target_type.app_label, event.target_type.model)
     try:
-        return str(model._meta.get_field(field).verbose_name)
+        found = model._meta.get_field(field)
     except FieldDoesNotExist:
-        return field
+        return str(EXTRA_FIELD_LABELS.get(field, field))
+    # A reverse relation (a gauge's `fields`) has no verbose name: its model's plural serves.
+    name = getattr(found, "verbose_name", None) or found.related_model._meta.verbose_name_plural
+    return str(name)
 
 
 def value_label(event: AuditEvent, field: str, value: object) -> str:

@@ -53,7 +53,9 @@ class PersianFormMixin:
     """Normalises what people type: Arabic letters to Persian, Persian digits to ASCII.
 
     Names and free text keep Persian digits as typed (only letters are normalised); fields
-    whose widget is numeric or a code get ASCII digits. Passwords are never touched.
+    whose widget is numeric or a code get ASCII digits. Passwords are never touched, nor
+    fields marked ``keep_as_typed`` (a pasted catalogue file: its codes, expressions and line
+    breaks are the meaning).
     """
 
     def full_clean(self) -> None:
@@ -63,7 +65,11 @@ class PersianFormMixin:
             fields: dict[str, forms.Field] = self.fields  # type: ignore[attr-defined]
             for name, field in fields.items():
                 key = self.add_prefix(name)  # type: ignore[attr-defined]
-                if key not in data or isinstance(field.widget, forms.PasswordInput):
+                if (
+                    key not in data
+                    or isinstance(field.widget, forms.PasswordInput)
+                    or getattr(field, "keep_as_typed", False)
+                ):
                     continue
                 values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
                 cleaned = [

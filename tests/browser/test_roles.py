@@ -21,9 +21,9 @@ from .conftest import AXE, SHOTS
 
 pytestmark = pytest.mark.browser
 
-EVERYONE = {"home"}
-REGISTRY = {"home", "agencies"}
-STAFF = {"home", "agencies", "agency-import", "audit", "api-docs"}
+EVERYONE = {"home", "catalogues"}
+REGISTRY = {"home", "agencies", "catalogues"}
+STAFF = {"home", "agencies", "agency-import", "catalogues", "audit", "api-docs"}
 
 # Written out by hand on purpose: if the policy in permissions.RULES changes, this table must be
 # changed too, in the same review.

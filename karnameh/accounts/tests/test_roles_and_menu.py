@@ -10,16 +10,16 @@ from karnameh.audit.models import AuditEvent
 from karnameh.common.factories import ProvinceFactory, UserFactory
 
 EXPECTED_MENU = {
-    "admin": ["home", "agencies", "agency-import", "audit", "api-docs", "admin"],
-    "staff": ["home", "agencies", "agency-import", "audit", "api-docs"],
-    "evaluator": ["home"],
-    "agency": ["home", "agencies"],
-    "office": ["home", "agencies"],
-    "hq": ["home", "agencies"],
-    "assessor": ["home"],
-    "deputy": ["home", "agencies"],
-    "council": ["home", "agencies"],
-    "national": ["home", "agencies"],
+    "admin": ["home", "agencies", "agency-import", "catalogues", "audit", "api-docs", "admin"],
+    "staff": ["home", "agencies", "agency-import", "catalogues", "audit", "api-docs"],
+    "evaluator": ["home", "catalogues"],
+    "agency": ["home", "agencies", "catalogues"],
+    "office": ["home", "agencies", "catalogues"],
+    "hq": ["home", "agencies", "catalogues"],
+    "assessor": ["home", "catalogues"],
+    "deputy": ["home", "agencies", "catalogues"],
+    "council": ["home", "agencies", "catalogues"],
+    "national": ["home", "agencies", "catalogues"],
 }
 
 

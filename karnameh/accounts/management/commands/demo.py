@@ -10,6 +10,8 @@ from karnameh.accounts import demo_data as data
 from karnameh.accounts.models import RoleAssignment, User
 from karnameh.agencies.models import Agency, AgencyKind, AgencyType, AssessingBody, Province
 from karnameh.audit.services import record
+from karnameh.catalogue.demo import load_demo_catalogues
+from karnameh.catalogue.models import Catalogue
 
 # What a provincial unit's office in a county is called.
 COUNTY_OFFICE = {
@@ -34,7 +36,8 @@ class Command(BaseCommand):
             counts = load_demo()
             record(actor=None, action="demo.load", changes=counts)
         self.stdout.write(
-            f"Demo loaded: {counts['agencies']} agencies, {counts['users']} users.\n"
+            f"Demo loaded: {counts['agencies']} agencies, {counts['users']} users, "
+            f"{counts['catalogues']} catalogues.\n"
             "Log in with the password «demo» as one of:"
         )
         for username, (first, last, role, *_rest) in data.USERS.items():
@@ -115,4 +118,9 @@ def load_demo() -> dict[str, int]:
         RoleAssignment.objects.update_or_create(
             user=user, role=role, **scope_fields, defaults={"is_active": True, **extra}
         )
-    return {"agencies": Agency.objects.count(), "users": len(data.USERS)}
+    load_demo_catalogues()
+    return {
+        "agencies": Agency.objects.count(),
+        "users": len(data.USERS),
+        "catalogues": Catalogue.objects.count(),
+    }
