@@ -22,8 +22,15 @@ from karnameh.common.text import persian_digits
 from karnameh.scoring import Catalogue as EngineCatalogue
 from karnameh.scoring import CatalogueError, catalogue_from_data
 from karnameh.scoring import Gauge as EngineGauge
-from karnameh.scoring.dump import catalogue_to_data, dump_data, gauge_to_data
-from karnameh.scoring.loader import FORMAT, Problem
+from karnameh.scoring.dump import (
+    axis_to_data,
+    catalogue_header,
+    catalogue_to_data,
+    dump_data,
+    gauge_to_data,
+    optional,
+)
+from karnameh.scoring.loader import Problem
 from karnameh.scoring.model import STAR, Target
 from karnameh.scoring.numbers import fa_text
 
@@ -51,11 +58,6 @@ def _target(value: Decimal | None, agreed: bool) -> Target:
     return _number(value) if value is not None else None
 
 
-def _optional(data: dict[str, Any], **values: Any) -> dict[str, Any]:
-    data.update({key: value for key, value in values.items() if value not in (None, "", [], {})})
-    return data
-
-
 def _field_data(field: GaugeField) -> dict[str, Any]:
     data: dict[str, Any] = {"code": field.code, "label": field.label, "type": field.type}
     if field.minimum is not None:
@@ -64,7 +66,7 @@ def _field_data(field: GaugeField) -> dict[str, Any]:
         data["max"] = _number(field.maximum)
     if field.options is not None:
         data["options"] = dict(field.options)
-    return _optional(
+    return optional(
         data,
         labels=dict(field.labels or {}),
         previous=field.previous,
@@ -80,7 +82,7 @@ def _gauge_data(gauge: Gauge) -> dict[str, Any]:
         "max_score": _number(gauge.max_score),
         "method": gauge.method,
     }
-    _optional(
+    optional(
         data,
         target=_target(gauge.target_value, gauge.target_agreed),
         assessor=gauge.assessor_code,
@@ -90,7 +92,7 @@ def _gauge_data(gauge: Gauge) -> dict[str, Any]:
     )
     if gauge.allow_not_applicable:
         data["allow_not_applicable"] = True
-    _optional(
+    optional(
         data,
         tables=list(gauge.tables or []),
         fields=[_field_data(f) for f in gauge.fields.all()],
@@ -118,7 +120,7 @@ def _indicator_data(indicator: Indicator) -> dict[str, Any]:
         "legal_basis": indicator.legal_basis,
         "allow_not_applicable": indicator.allow_not_applicable,
     }
-    _optional(data, note=indicator.note)
+    optional(data, note=indicator.note)
     data["gauges"] = [_gauge_data(g) for g in indicator.gauges.all()]
     return data
 
@@ -136,25 +138,9 @@ def _axes(catalogue: Catalogue) -> list[Axis]:
 
 def to_data(catalogue: Catalogue) -> dict[str, Any]:
     """The catalogue in the file's shape (``catalogue_from_data`` reads it back)."""
-    data: dict[str, Any] = {
-        "format": FORMAT,
-        "code": catalogue.code,
-        "title": catalogue.title,
-        "year": catalogue.year,
-        "level": catalogue.level,
-        "kind": catalogue.kind,
-        "not_applicable": catalogue.not_applicable,
-    }
-    if catalogue.declared_max is not None:
-        data["max_score"] = _number(catalogue.declared_max)
-    _optional(data, source=catalogue.source, note=catalogue.note)
+    data = catalogue_header(catalogue)
     data["axes"] = [
-        {
-            "code": axis.code,
-            "title": axis.title,
-            "max_score": _number(axis.max_score),
-            "indicators": [_indicator_data(i) for i in axis.indicators.all()],
-        }
+        axis_to_data(axis, [_indicator_data(i) for i in axis.indicators.all()])
         for axis in _axes(catalogue)
     ]
     return data

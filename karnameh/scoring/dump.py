@@ -20,7 +20,7 @@ def _target(value: Target) -> Any:
     return _number(value) if isinstance(value, Decimal) else value
 
 
-def _optional(data: dict[str, Any], **values: Any) -> dict[str, Any]:
+def optional(data: dict[str, Any], **values: Any) -> dict[str, Any]:
     """Adds the values that say something: not None, not empty."""
     data.update(
         {
@@ -44,12 +44,12 @@ def _field(field: Field) -> dict[str, Any]:
         data["options"] = {code: _number(value) for code, value in field.options.items()}
     source = None
     if field.source is not None:
-        source = _optional(
+        source = optional(
             {"table": field.source.table, "aggregate": field.source.function},
             column=field.source.column,
             equals=field.source.equals,
         )
-    return _optional(
+    return optional(
         data,
         labels=dict(field.labels),
         previous=field.previous,
@@ -60,7 +60,7 @@ def _field(field: Field) -> dict[str, Any]:
 
 def _column(column: Column) -> dict[str, Any]:
     data: dict[str, Any] = {"code": column.code, "label": column.label, "type": column.type}
-    return _optional(data, options=list(column.options), labels=dict(column.labels))
+    return optional(data, options=list(column.options), labels=dict(column.labels))
 
 
 def _table(table: Table) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def gauge_to_data(gauge: Gauge) -> dict[str, Any]:
         "max_score": _number(gauge.max_score),
         "method": gauge.method,
     }
-    _optional(
+    optional(
         data,
         target=_target(gauge.target),
         assessor=gauge.assessor,
@@ -88,7 +88,7 @@ def gauge_to_data(gauge: Gauge) -> dict[str, Any]:
     )
     if gauge.allow_not_applicable:
         data["allow_not_applicable"] = True
-    _optional(
+    optional(
         data,
         tables=[_table(t) for t in gauge.tables],
         fields=[_field(f) for f in gauge.fields],
@@ -109,13 +109,17 @@ def indicator_to_data(indicator: Indicator) -> dict[str, Any]:
         "legal_basis": indicator.legal_basis,
         "allow_not_applicable": indicator.allow_not_applicable,
     }
-    _optional(data, note=indicator.note)
+    optional(data, note=indicator.note)
     data["gauges"] = [gauge_to_data(g) for g in indicator.gauges]
     return data
 
 
-def catalogue_to_data(catalogue: Catalogue) -> dict[str, Any]:
-    """The catalogue as plain data in the file's shape (what YAML export writes)."""
+def catalogue_header(catalogue: Any) -> dict[str, Any]:
+    """The catalogue's own keys, everything but its axes.
+
+    Reads attributes only, so the database's catalogue rows (same names) are written by the
+    same code as the engine's catalogues.
+    """
     data: dict[str, Any] = {
         "format": FORMAT,
         "code": catalogue.code,
@@ -127,14 +131,24 @@ def catalogue_to_data(catalogue: Catalogue) -> dict[str, Any]:
     }
     if catalogue.declared_max is not None:
         data["max_score"] = _number(catalogue.declared_max)
-    _optional(data, source=catalogue.source, note=catalogue.note)
+    return optional(data, source=catalogue.source, note=catalogue.note)
+
+
+def axis_to_data(axis: Any, indicators: list[dict[str, Any]]) -> dict[str, Any]:
+    """An axis with its indicators already written (engine or database axis alike)."""
+    return {
+        "code": axis.code,
+        "title": axis.title,
+        "max_score": _number(axis.max_score),
+        "indicators": indicators,
+    }
+
+
+def catalogue_to_data(catalogue: Catalogue) -> dict[str, Any]:
+    """The catalogue as plain data in the file's shape (what YAML export writes)."""
+    data = catalogue_header(catalogue)
     data["axes"] = [
-        {
-            "code": axis.code,
-            "title": axis.title,
-            "max_score": _number(axis.max_score),
-            "indicators": [indicator_to_data(i) for i in axis.indicators],
-        }
+        axis_to_data(axis, [indicator_to_data(i) for i in axis.indicators])
         for axis in catalogue.axes
     ]
     return data
