@@ -80,7 +80,7 @@ def plain(number: Decimal | int) -> str:
 
 
 _FOUR_PLACES = Decimal("0.0001")
-_FA_CACHE: dict[Decimal | int, str] = {}
+_FA_CACHE: dict[str, str] = {}
 
 
 def fa(number: Decimal | int) -> str:
@@ -89,11 +89,13 @@ def fa(number: Decimal | int) -> str:
     Explanations write a few numbers for every gauge of every agency, and the same numbers
     recur (maxima, shares, whole figures), so the text of each is kept once made.
     """
-    text = _FA_CACHE.get(number)
+    # Keyed by the number's own text: hashing a new Decimal costs more than writing it.
+    key = str(number)
+    text = _FA_CACHE.get(key)
     if text is None:
         if len(_FA_CACHE) > 200_000:
             _FA_CACHE.clear()
-        text = _FA_CACHE[number] = plain(number).translate(_PERSIAN)
+        text = _FA_CACHE[key] = plain(number).translate(_PERSIAN)
     return text
 
 
