@@ -413,8 +413,7 @@ def test_catalogue_pages_show_only_persian_digits(demo, rich_text, path):
 
 
 def test_the_shipped_catalogue_pages_show_only_persian_digits(demo):
-    if not Catalogue.objects.filter(code="provincial-1397-general").exists():
-        pytest.skip("the shipped catalogue is not there yet")
+    assert Catalogue.objects.filter(code="provincial-1397-general").exists()
     client = client_for("staff")
     for path in (
         "/catalogues/provincial-1397-general/",
