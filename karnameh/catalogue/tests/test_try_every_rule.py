@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from karnameh.catalogue.models import Catalogue
 from karnameh.catalogue.store import engine_catalogue
-from karnameh.common.templatetags.fa import fa
 from karnameh.scoring import SCORED, Env, score_gauge
 from karnameh.scoring.model import STAR, effective_target
 from karnameh.scoring.sample import random_answer
