@@ -143,7 +143,6 @@ class TargetRule(Rule):
 
 class CasesRule(Rule):
     kind = "cases"
-    variable = "value"
 
     def __init__(self, spec: Spec, data: Mapping[str, Any], names: set[str]) -> None:
         _keys(data, self._allowed_keys())
