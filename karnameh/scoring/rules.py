@@ -124,11 +124,10 @@ class TargetRule(Rule):
                 share = ZERO if ratio < 0 else ONE if ratio > 1 else ratio
         elif actual <= goal:
             share, ratio = ONE, None
-        elif actual == 0:
-            raise Invalid("تقسیم بر صفر: مقدار واقعی صفر و هدف منفی است")
         else:
-            ratio = goal / actual
-            share = ZERO if ratio < 0 else ratio
+            # Targets are never negative (the loader and the check above refuse them), so
+            # here actual > goal ≥ 0 and the ratio lies in [0, 1).
+            ratio = share = goal / actual
         points = round2(self.spec.max_score * share)
         return points, values, (explain.target, self, actual, goal, ratio, share, points, values)
 
