@@ -2,13 +2,11 @@
 
 from pathlib import Path
 
-import pytest
-
 from karnameh.accounts.management.commands.demo import load_demo
 from karnameh.catalogue.demo import load_demo_catalogues
 from karnameh.catalogue.models import Catalogue, Gauge, Status
 
-from .builders import RICH, SHIPPED
+from .builders import RICH
 
 
 def test_the_demo_catalogue_is_loaded_once_as_a_shared_draft(db):
@@ -26,7 +24,6 @@ def test_the_demo_catalogue_is_loaded_once_as_a_shared_draft(db):
     assert Gauge.objects.count() == 10
 
 
-@pytest.mark.skipif(not SHIPPED.exists(), reason="the shipped catalogue is not there yet")
 def test_running_the_demo_again_changes_no_catalogue(db):
     # given
     load_demo()

@@ -9,10 +9,7 @@ from karnameh.scoring import CatalogueError, catalogue_to_data, load_catalogue, 
 
 from .builders import RICH, SHIPPED, sized_data
 
-FILES = [pytest.param(RICH, id="rich")]
-if SHIPPED.exists():
-    # The shipped catalogue is written alongside this app: tested whenever it is there.
-    FILES.append(pytest.param(SHIPPED, id="shipped-1397"))
+FILES = [pytest.param(RICH, id="rich"), pytest.param(SHIPPED, id="shipped-1397")]
 
 
 @pytest.mark.parametrize("path", FILES)
