@@ -9,8 +9,7 @@
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from karnameh.accounts.permissions import require
@@ -18,7 +17,7 @@ from karnameh.scoring import catalogue_to_data
 from karnameh.scoring.numbers import json_max, json_number, to_decimal
 
 from .models import Catalogue
-from .selectors import catalogue_list, visible_catalogues
+from .selectors import catalogue_gauge, catalogue_list, visible_catalogue
 from .store import engine_catalogue
 from .trying import Tried, TryForm, try_rule
 
@@ -64,12 +63,6 @@ class TryOut(Schema):
     inputs: dict[str, float]
 
 
-def _visible(request: HttpRequest, code: str) -> Catalogue:
-    catalogue = get_object_or_404(visible_catalogues(request.user), code=code)
-    require(request.user, "catalogue.view", catalogue)
-    return catalogue
-
-
 def _out(tried: Tried) -> dict[str, Any]:
     result = tried.result
     return {
@@ -84,14 +77,6 @@ def _out(tried: Tried) -> dict[str, Any]:
     }
 
 
-def _gauge(catalogue: Catalogue, code: str) -> Any:
-    engine = engine_catalogue(catalogue)
-    found = engine.gauge(code)
-    if found is None:
-        raise Http404  # answered as the API's one "not found"
-    return engine, found
-
-
 @router.get("/", response=list[CatalogueOut], summary="Catalogues the caller may see")
 def list_catalogues(request: HttpRequest) -> Any:
     require(request.user, "catalogue.list")
@@ -100,7 +85,7 @@ def list_catalogues(request: HttpRequest) -> Any:
 
 @router.get("/{code}", response=dict[str, Any], summary="One catalogue as the file's data")
 def get_catalogue(request: HttpRequest, code: str) -> dict[str, Any]:
-    catalogue = _visible(request, code)
+    catalogue = visible_catalogue(request.user, code)
     require(request.user, "catalogue.export", catalogue)
     data = catalogue_to_data(engine_catalogue(catalogue))
     data["status"] = catalogue.status
@@ -114,9 +99,9 @@ def get_catalogue(request: HttpRequest, code: str) -> dict[str, Any]:
     summary="Score figures with one gauge's rule (the try form's parameters)",
 )
 def try_gauge_get(request: HttpRequest, code: str, gauge: str) -> dict[str, Any]:
-    catalogue = _visible(request, code)
+    catalogue = visible_catalogue(request.user, code)
     require(request.user, "catalogue.try", catalogue)
-    engine, (indicator, found) = _gauge(catalogue, gauge)
+    engine, indicator, found = catalogue_gauge(catalogue, gauge)
     answer, others_total = TryForm(request.GET, indicator=indicator, gauge=found).answer()
     return _out(try_rule(engine, indicator, found, answer, others_total))
 
@@ -127,8 +112,8 @@ def try_gauge_get(request: HttpRequest, code: str, gauge: str) -> dict[str, Any]
     summary="Score an answer object with one gauge's rule",
 )
 def try_gauge_post(request: HttpRequest, code: str, gauge: str, payload: TryIn) -> dict[str, Any]:
-    catalogue = _visible(request, code)
+    catalogue = visible_catalogue(request.user, code)
     require(request.user, "catalogue.try", catalogue)
-    engine, (indicator, found) = _gauge(catalogue, gauge)
+    engine, indicator, found = catalogue_gauge(catalogue, gauge)
     others = to_decimal(payload.others_total)
     return _out(try_rule(engine, indicator, found, payload.answer, others))

@@ -3,12 +3,17 @@
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from karnameh.accounts.models import Role
-from karnameh.accounts.permissions import catalogue_provinces, grants, has_role
+from karnameh.accounts.permissions import catalogue_provinces, grants, has_role, require
 from karnameh.agencies.models import AssessingBody, Province
+from karnameh.scoring import Catalogue as EngineCatalogue
+from karnameh.scoring import Gauge, Indicator
 
 from .models import Catalogue
+from .store import engine_catalogue
 
 
 def visible_catalogues(user: Any) -> QuerySet[Catalogue]:
@@ -20,6 +25,25 @@ def visible_catalogues(user: Any) -> QuerySet[Catalogue]:
     if provinces is None:
         return queryset
     return queryset.filter(Q(province__isnull=True) | Q(province_id__in=provinces))
+
+
+def visible_catalogue(user: Any, code: str) -> Catalogue:
+    """The catalogue if the user may see it; another province's is "not found", never 403.
+
+    Pages and the API both find a catalogue here.
+    """
+    catalogue = get_object_or_404(visible_catalogues(user), code=code)
+    require(user, "catalogue.view", catalogue)
+    return catalogue
+
+
+def catalogue_gauge(catalogue: Catalogue, code: str) -> tuple[EngineCatalogue, Indicator, Gauge]:
+    """One gauge of a catalogue, compiled, with its indicator; "not found" when there is none."""
+    engine = engine_catalogue(catalogue)
+    found = engine.gauge(code)
+    if found is None:
+        raise Http404
+    return engine, found[0], found[1]
 
 
 def catalogue_list(*, user: Any) -> QuerySet[Catalogue]:

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from karnameh.accounts.permissions import may, require
@@ -17,17 +17,15 @@ from .display import assessor_codes, catalogue_view
 from .excel import catalogue_response
 from .forms import DiffForm
 from .models import Catalogue, Gauge
-from .selectors import assessing_body_names, catalogue_list, visible_catalogues
+from .selectors import (
+    assessing_body_names,
+    catalogue_list,
+    visible_catalogue,
+    visible_catalogues,
+)
 from .store import engine_catalogue, export_yaml
 
 YAML_CONTENT_TYPE = "application/yaml; charset=utf-8"
-
-
-def visible(request: HttpRequest, code: str) -> Catalogue:
-    """The catalogue if the user may see it; another province's is "not found", never 403."""
-    catalogue = get_object_or_404(visible_catalogues(request.user), code=code)
-    require(request.user, "catalogue.view", catalogue)
-    return catalogue
 
 
 def _history(catalogue: Catalogue) -> list[AuditEvent]:
@@ -57,7 +55,7 @@ def catalogue_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def catalogue_detail(request: HttpRequest, code: str) -> HttpResponse:
-    catalogue = visible(request, code)
+    catalogue = visible_catalogue(request.user, code)
     engine = engine_catalogue(catalogue)
     bodies = assessing_body_names(assessor_codes(engine))
     may_change = may(request.user, "catalogue.change", catalogue)
@@ -83,7 +81,7 @@ def catalogue_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def catalogue_yaml(request: HttpRequest, code: str) -> HttpResponse:
-    catalogue = visible(request, code)
+    catalogue = visible_catalogue(request.user, code)
     require(request.user, "catalogue.export", catalogue)
     response = HttpResponse(export_yaml(catalogue), content_type=YAML_CONTENT_TYPE)
     filename = f"{catalogue.code}.yaml"
@@ -110,7 +108,7 @@ def catalogue_diff(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def catalogue_excel(request: HttpRequest, code: str) -> HttpResponse:
-    catalogue = visible(request, code)
+    catalogue = visible_catalogue(request.user, code)
     require(request.user, "catalogue.export", catalogue)
     engine = engine_catalogue(catalogue)
     return catalogue_response(engine, assessing_body_names(assessor_codes(engine)))

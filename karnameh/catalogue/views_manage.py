@@ -21,7 +21,7 @@ from karnameh.common.templatetags.fa import fa
 
 from .forms import CopyForm, GaugeEditForm, ImportForm, ReasonForm
 from .models import Gauge
-from .selectors import managed_provinces
+from .selectors import managed_provinces, visible_catalogue
 from .services import (
     MAX_FILE_BYTES,
     CatalogueRejected,
@@ -32,7 +32,6 @@ from .services import (
     gauge_update,
 )
 from .store import engine_catalogue
-from .views import visible
 
 
 def _province_choices(request: HttpRequest) -> dict[str, Any]:
@@ -48,7 +47,7 @@ def _province_choices(request: HttpRequest) -> dict[str, Any]:
 def catalogue_import_view(request: HttpRequest, code: str | None = None) -> HttpResponse:
     replace = None
     if code is not None:
-        replace = visible(request, code)
+        replace = visible_catalogue(request.user, code)
         require(request.user, "catalogue.change", replace)
     else:
         require(request.user, "catalogue.create")
@@ -90,7 +89,7 @@ def catalogue_import_view(request: HttpRequest, code: str | None = None) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def catalogue_copy_view(request: HttpRequest, code: str) -> HttpResponse:
-    source = visible(request, code)
+    source = visible_catalogue(request.user, code)
     require(request.user, "catalogue.copy", source)
     initial = {"year": source.year + 1, "title": source.title}
     form = CopyForm(request.POST or None, initial=initial, **_province_choices(request))
@@ -123,7 +122,7 @@ def catalogue_copy_view(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def catalogue_freeze_view(request: HttpRequest, code: str) -> HttpResponse:
-    catalogue = visible(request, code)
+    catalogue = visible_catalogue(request.user, code)
     require(request.user, "catalogue.freeze", catalogue)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -147,7 +146,7 @@ def catalogue_freeze_view(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def catalogue_delete_view(request: HttpRequest, code: str) -> HttpResponse:
-    catalogue = visible(request, code)
+    catalogue = visible_catalogue(request.user, code)
     require(request.user, "catalogue.delete", catalogue)
     form = ReasonForm(request.POST or None, required=False)
     if request.method == "POST" and form.is_valid():
@@ -173,7 +172,7 @@ def catalogue_delete_view(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def gauge_edit(request: HttpRequest, code: str, gauge: str) -> HttpResponse:
-    catalogue = visible(request, code)
+    catalogue = visible_catalogue(request.user, code)
     require(request.user, "catalogue.change", catalogue)
     found = engine_catalogue(catalogue).gauge(gauge)
     if found is None:

@@ -7,7 +7,7 @@ in place; without JavaScript the same form reloads the gauge page with the resul
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -17,19 +17,8 @@ from karnameh.scoring import Catalogue as EngineCatalogue
 from karnameh.scoring import Gauge, Indicator
 
 from .display import assessor_codes, gauge_view
-from .models import Catalogue
-from .selectors import assessing_body_names
-from .store import engine_catalogue
+from .selectors import assessing_body_names, catalogue_gauge, visible_catalogue
 from .trying import Tried, TryForm, try_rule
-from .views import visible
-
-
-def _gauge(catalogue: Catalogue, code: str) -> tuple[EngineCatalogue, Indicator, Gauge]:
-    engine = engine_catalogue(catalogue)
-    found = engine.gauge(code)
-    if found is None:
-        raise Http404
-    return engine, found[0], found[1]
 
 
 def _tried(
@@ -43,8 +32,8 @@ def _tried(
 @login_required
 @require_GET
 def gauge_detail(request: HttpRequest, code: str, gauge: str) -> HttpResponse:
-    catalogue = visible(request, code)
-    engine, indicator, found = _gauge(catalogue, gauge)
+    catalogue = visible_catalogue(request.user, code)
+    engine, indicator, found = catalogue_gauge(catalogue, gauge)
     may_try = may(request.user, "catalogue.try", catalogue)
     tried = None
     if may_try and "try" in request.GET:
@@ -67,9 +56,9 @@ def gauge_detail(request: HttpRequest, code: str, gauge: str) -> HttpResponse:
 @require_GET
 def gauge_try(request: HttpRequest, code: str, gauge: str) -> HttpResponse:
     """The result partial; htmx puts it under the form as people type."""
-    catalogue = visible(request, code)
+    catalogue = visible_catalogue(request.user, code)
     require(request.user, "catalogue.try", catalogue)
-    engine, indicator, found = _gauge(catalogue, gauge)
+    engine, indicator, found = catalogue_gauge(catalogue, gauge)
     _form, tried = _tried(request, engine, indicator, found)
     response = render(request, "catalogue/_try_result.html", {"tried": tried})
     if request.htmx:  # type: ignore[attr-defined]
