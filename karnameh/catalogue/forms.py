@@ -18,7 +18,7 @@ from karnameh.scoring.model import STAR
 from karnameh.scoring.numbers import to_decimal
 
 from .models import Catalogue
-from .services import MAX_FILE_BYTES, RESERVED_CODES
+from .services import MAX_FILE_BYTES
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -125,14 +125,8 @@ class CopyForm(Form):
             raise forms.ValidationError(
                 _("The code may hold only lower-case Latin letters, digits and “-”.")
             )
-        if code in RESERVED_CODES:
-            raise forms.ValidationError(
-                _("“%(code)s” cannot be used as a catalogue code.") % {"code": code}
-            )
-        if Catalogue.objects.filter(code=code).exists():
-            raise forms.ValidationError(
-                _("The code %(code)s is already used by another catalogue.") % {"code": code}
-            )
+        # Codes that are reserved or taken are refused by the service (catalogue_copy), the one
+        # place that decides it; the page shows its message.
         return code
 
 

@@ -271,6 +271,25 @@ def test_staff_copy_last_years_catalogue_into_their_province(three):
     assert (copy.year, copy.copied_from.code, copy.status) == (1399, "shared-1398", Status.DRAFT)
 
 
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [("ardabil-1398", "برای شاخص‌نامهٔ دیگری به کار رفته است"), ("diff", "نمی‌توان کد")],
+    ids=["taken", "reserved"],
+)
+def test_a_copy_under_a_code_taken_or_reserved_is_refused_on_the_page(three, code, message):
+    # given
+    before = _state()
+    # when
+    response = client_for("staff").post(
+        "/catalogues/shared-1398/copy/",
+        {"code": code, "year": "1399", "title": "رونوشت", "province": _province("ardabil")},
+    )
+    # then
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert _state() == before
+
+
 def test_staff_freeze_their_draft_and_then_cannot_edit_its_gauges(three):
     # given
     client = client_for("staff")
