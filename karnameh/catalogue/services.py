@@ -350,23 +350,12 @@ def gauge_update(
         }
         if not changes:
             return row
+        # The row as a fresh import would write it, saved over the old one (same id, same
+        # place): every column comes from one function, gauge_columns.
         fresh = gauge_columns(row.indicator, new[1], row.order)
-        for column in (
-            "title",
-            "max_score",
-            "method",
-            "target_value",
-            "target_agreed",
-            "assessor_code",
-            "measure",
-            "evidence",
-            "note",
-            "allow_not_applicable",
-            "tables",
-            "rule",
-        ):
-            setattr(row, column, getattr(fresh, column))
-        row.save()
+        fresh.pk = row.pk
+        fresh.save(force_update=True)
+        row = fresh
         GaugeField.objects.filter(gauge=row).delete()
         ChecklistItem.objects.filter(gauge=row).delete()
         fields, items = gauge_children(row, new[1])
