@@ -18,7 +18,7 @@ from karnameh.common.forms import Form, style_widgets
 from karnameh.common.text import persian_digits
 from karnameh.scoring import Catalogue, Env, Gauge, GaugeResult, Indicator, score_gauge
 from karnameh.scoring.engine import STATUS_LABELS
-from karnameh.scoring.model import STAR, effective_target
+from karnameh.scoring.model import STAR, allows_not_applicable, effective_target
 from karnameh.scoring.numbers import fa, to_decimal
 
 from .display import FIELD_TYPE_LABELS
@@ -42,10 +42,6 @@ def _number_input(label: str, help_text: Any = "") -> forms.CharField:
 
 def takes_mou_target(indicator: Indicator, gauge: Gauge) -> bool:
     return gauge.rule.kind == "target" and effective_target(indicator, gauge) == STAR
-
-
-def allows_not_applicable(indicator: Indicator, gauge: Gauge) -> bool:
-    return gauge.allow_not_applicable or indicator.allow_not_applicable
 
 
 class TryForm(Form):

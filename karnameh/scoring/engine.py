@@ -14,7 +14,7 @@ from typing import Any
 from .explain import invalid, missing, not_applicable
 from .expressions import EvaluationError
 from .fields import Invalid
-from .model import Catalogue, Gauge, Indicator
+from .model import Catalogue, Gauge, Indicator, allows_not_applicable
 from .numbers import ZERO, fa, round2
 from .rules import ConvergenceRule, Env
 
@@ -142,7 +142,7 @@ def _not_applicable(
 ) -> GaugeResult:
     if flag is not True:
         return _invalid(gauge, "«not_applicable» باید true یا false باشد")
-    if not (gauge.allow_not_applicable or indicator.allow_not_applicable):
+    if not allows_not_applicable(indicator, gauge):
         return _invalid(gauge, "این نماگر «عدم مصداق» نمی‌پذیرد")
     reason = answer.get("reason")
     reason = reason.strip() if isinstance(reason, str) else ""

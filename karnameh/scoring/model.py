@@ -160,5 +160,10 @@ def effective_target(indicator: Indicator, gauge: Gauge) -> Target:
     return gauge.target if gauge.target is not None else indicator.target
 
 
+def allows_not_applicable(indicator: Indicator, gauge: Gauge) -> bool:
+    """May an agency answer this gauge «not applicable»? If the gauge or its indicator allows it."""
+    return gauge.allow_not_applicable or indicator.allow_not_applicable
+
+
 def effective_assessor(indicator: Indicator, gauge: Gauge) -> str | None:
     return gauge.assessor if gauge.assessor is not None else indicator.assessor

@@ -9,7 +9,16 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from .model import STAR, Catalogue, Column, Field, Gauge, Indicator, effective_target
+from .model import (
+    STAR,
+    Catalogue,
+    Column,
+    Field,
+    Gauge,
+    Indicator,
+    allows_not_applicable,
+    effective_target,
+)
 from .rules import (
     ChecklistRule,
     ChoiceRule,
@@ -64,7 +73,7 @@ def random_answer(rng: random.Random, indicator: Indicator, gauge: Gauge) -> dic
     """One gauge's answer as an agency would give it (None: left unanswered)."""
     if rng.random() < 0.01:
         return None
-    if (gauge.allow_not_applicable or indicator.allow_not_applicable) and rng.random() < 0.3:
+    if allows_not_applicable(indicator, gauge) and rng.random() < 0.3:
         return {"not_applicable": True, "reason": "فاقد واحد شهرستانی"}
     rule = gauge.rule
     answer: dict[str, Any] = {}
