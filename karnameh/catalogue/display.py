@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from karnameh.scoring import Axis, Catalogue, Gauge, Indicator
 from karnameh.scoring.model import (
+    FIELD_TYPE_LABELS,
     OPTION_LABELS,
     STAR,
     UNIT_LABELS,
@@ -21,14 +22,6 @@ from karnameh.scoring.model import (
 )
 from karnameh.scoring.rules import KIND_LABELS
 
-FIELD_TYPE_LABELS = {
-    "number": _("number"),
-    "integer": _("whole number"),
-    "percent": _("percent"),
-    "boolean": _("yes/no"),
-    "choice": _("choice"),
-    "text": _("text"),
-}
 AGGREGATE_LABELS = {
     "count": _("number of rows"),
     "sum": _("sum"),

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from karnameh.common.excel import header_cells, text_cells, xlsx_response
 from karnameh.scoring import Catalogue
 from karnameh.scoring.model import (
+    FIELD_TYPE_LABELS,
     STAR,
     UNIT_LABELS,
     Target,
@@ -26,7 +27,7 @@ from karnameh.scoring.model import (
 )
 from karnameh.scoring.rules import KIND_LABELS
 
-from .display import AGGREGATE_LABELS, FIELD_TYPE_LABELS
+from .display import AGGREGATE_LABELS
 
 GAUGES_SHEET = "نماگرها"
 FIELDS_SHEET = "فیلدها"

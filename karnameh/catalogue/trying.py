@@ -18,10 +18,13 @@ from karnameh.common.forms import Form, style_widgets
 from karnameh.common.text import persian_digits
 from karnameh.scoring import Catalogue, Env, Gauge, GaugeResult, Indicator, score_gauge
 from karnameh.scoring.engine import STATUS_LABELS
-from karnameh.scoring.model import STAR, allows_not_applicable, effective_target
+from karnameh.scoring.model import (
+    FIELD_TYPE_LABELS,
+    STAR,
+    allows_not_applicable,
+    effective_target,
+)
 from karnameh.scoring.numbers import fa, to_decimal
-
-from .display import FIELD_TYPE_LABELS
 
 YES, NO = "yes", "no"
 # Names a rule provides besides the gauge's fields, as the explanation calls them.

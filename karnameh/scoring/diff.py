@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from .dump import gauge_to_data
-from .model import STAR, UNIT_LABELS, Axis, Catalogue, Gauge, Indicator, Target
+from .model import FIELD_TYPE_LABELS, STAR, UNIT_LABELS, Axis, Catalogue, Gauge, Indicator, Target
 from .numbers import fa, fa_text
 from .rules import KIND_LABELS
 
@@ -44,14 +44,6 @@ LABELS = {
     "fields": "فیلدها",
     "tables": "جدول‌های اطلاعاتی",
     "rule": "قاعده",
-}
-FIELD_TYPE_LABELS = {
-    "number": "عدد",
-    "integer": "عدد صحیح",
-    "percent": "درصد",
-    "boolean": "بلی/خیر",
-    "choice": "گزینه‌ای",
-    "text": "متن",
 }
 _WORDS = {
     "national": "ملی",

@@ -29,6 +29,14 @@ UNIT_LABELS = {
     "score": "امتیاز",
     "rial": "ریال",
 }
+FIELD_TYPE_LABELS = {
+    "number": "عدد",
+    "integer": "عدد صحیح",
+    "percent": "درصد",
+    "boolean": "بلی/خیر",
+    "choice": "گزینه‌ای",
+    "text": "متن",
+}
 OPTION_LABELS = {
     "yes": "بلی",
     "no": "خیر",
