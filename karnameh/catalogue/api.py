@@ -14,7 +14,7 @@ from ninja import Router, Schema
 
 from karnameh.accounts.permissions import require
 from karnameh.scoring import catalogue_to_data
-from karnameh.scoring.numbers import json_max, json_number, to_decimal
+from karnameh.scoring.numbers import json_number, to_decimal, written
 
 from .models import Catalogue
 from .selectors import catalogue_gauge, catalogue_list, visible_catalogue
@@ -68,7 +68,7 @@ def _out(tried: Tried) -> dict[str, Any]:
     return {
         "gauge": result.code,
         "score": json_number(result.score),
-        "max": json_max(result.max),
+        "max": written(result.max),
         "status": result.status,
         "status_label": tried.status_label,
         "explanation": result.explanation,

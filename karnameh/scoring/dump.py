@@ -10,14 +10,11 @@ import yaml
 
 from .loader import FORMAT
 from .model import Catalogue, Column, Field, Gauge, Indicator, Table, Target
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
+from .numbers import written
 
 
 def _target(value: Target) -> Any:
-    return _number(value) if isinstance(value, Decimal) else value
+    return written(value) if isinstance(value, Decimal) else value
 
 
 def optional(data: dict[str, Any], **values: Any) -> dict[str, Any]:
@@ -37,11 +34,11 @@ def optional(data: dict[str, Any], **values: Any) -> dict[str, Any]:
 def _field(field: Field) -> dict[str, Any]:
     data: dict[str, Any] = {"code": field.code, "label": field.label, "type": field.type}
     if field.minimum is not None:
-        data["min"] = _number(field.minimum)
+        data["min"] = written(field.minimum)
     if field.maximum is not None:
-        data["max"] = _number(field.maximum)
+        data["max"] = written(field.maximum)
     if field.options is not None:
-        data["options"] = {code: _number(value) for code, value in field.options.items()}
+        data["options"] = {code: written(value) for code, value in field.options.items()}
     source = None
     if field.source is not None:
         source = optional(
@@ -75,7 +72,7 @@ def gauge_to_data(gauge: Gauge) -> dict[str, Any]:
     data: dict[str, Any] = {
         "code": gauge.code,
         "title": gauge.title,
-        "max_score": _number(gauge.max_score),
+        "max_score": written(gauge.max_score),
         "method": gauge.method,
     }
     optional(
@@ -103,7 +100,7 @@ def indicator_to_data(indicator: Indicator) -> dict[str, Any]:
         "title": indicator.title,
         "unit": indicator.unit,
         "target": _target(indicator.target),
-        "max_score": _number(indicator.max_score),
+        "max_score": written(indicator.max_score),
         "assessor": indicator.assessor,
         "evidence": indicator.evidence,
         "legal_basis": indicator.legal_basis,
@@ -130,7 +127,7 @@ def catalogue_header(catalogue: Any) -> dict[str, Any]:
         "not_applicable": catalogue.not_applicable,
     }
     if catalogue.declared_max is not None:
-        data["max_score"] = _number(catalogue.declared_max)
+        data["max_score"] = written(catalogue.declared_max)
     return optional(data, source=catalogue.source, note=catalogue.note)
 
 
@@ -139,7 +136,7 @@ def axis_to_data(axis: Any, indicators: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "code": axis.code,
         "title": axis.title,
-        "max_score": _number(axis.max_score),
+        "max_score": written(axis.max_score),
         "indicators": indicators,
     }
 

@@ -112,8 +112,8 @@ def json_number(number: Decimal) -> int | float:
     return float(round2(number))
 
 
-def json_max(number: Decimal) -> int | float:
-    """A maximum for JSON: whole maxima as integers (35), others as they are (7.5)."""
+def written(number: Decimal) -> int | float:
+    """A number as JSON and YAML files write it: whole numbers as integers (35), else 7.5."""
     if number == number.to_integral_value():
         return int(number)
     return float(number)

@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from .engine import CatalogueResult
-from .numbers import json_max, json_number
+from .numbers import json_number, written
 
 
 def result_to_data(result: CatalogueResult) -> dict[str, Any]:
@@ -12,24 +12,24 @@ def result_to_data(result: CatalogueResult) -> dict[str, Any]:
     return {
         "catalogue": result.catalogue,
         "total": json_number(result.total),
-        "max": json_max(result.max),
+        "max": written(result.max),
         "axes": [
             {
                 "code": axis.code,
                 "score": json_number(axis.score),
-                "max": json_max(axis.max),
+                "max": written(axis.max),
                 "status": axis.status,
                 "indicators": [
                     {
                         "code": indicator.code,
                         "score": json_number(indicator.score),
-                        "max": json_max(indicator.max),
+                        "max": written(indicator.max),
                         "status": indicator.status,
                         "gauges": [
                             {
                                 "code": gauge.code,
                                 "score": json_number(gauge.score),
-                                "max": json_max(gauge.max),
+                                "max": written(gauge.max),
                                 "status": gauge.status,
                                 "explanation": gauge.explanation,
                             }

@@ -16,7 +16,7 @@ from . import explain
 from .expressions import Cases, Expression, ExpressionError, compile_cases, compile_expression
 from .fields import Invalid, read_fields
 from .model import OPTION_LABELS, STAR, Field, Table, Target
-from .numbers import HUNDRED, ONE, ZERO, fa, round2, to_decimal
+from .numbers import HUNDRED, ONE, ZERO, fa, round2, to_decimal, written
 
 
 class RuleError(ValueError):
@@ -55,10 +55,6 @@ def _share_number(raw: Any, where: str) -> Decimal:
     if number is None or not ZERO <= number <= ONE:
         raise RuleError(f"{where}: سهم باید عددی از ۰ تا ۱ باشد، نه «{raw}»")
     return number
-
-
-def _out(number: Decimal) -> int | float:
-    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def _keys(data: Mapping[str, Any], allowed: set[str]) -> None:
@@ -193,7 +189,7 @@ class CasesRule(Rule):
             entry: dict[str, Any] = {}
             if self.cases.sources[index] is not None:
                 entry["when"] = self.cases.sources[index]
-            entry["share"] = _out(share)
+            entry["share"] = written(share)
             if self.labels[index]:
                 entry["label"] = self.labels[index]
             entries.append(entry)
@@ -270,7 +266,7 @@ class ChoiceRule(Rule):
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind}
-        data["options"] = {code: _out(share) for code, share in self.options.items()}
+        data["options"] = {code: written(share) for code, share in self.options.items()}
         if self.labels:
             data["labels"] = dict(self.labels)
         return data
@@ -328,7 +324,9 @@ class ChecklistRule(Rule):
         return points, {}, (explain.checklist, self, done, points)
 
     def to_data(self) -> dict[str, Any]:
-        items = [{"code": i.code, "title": i.title, "points": _out(i.points)} for i in self.items]
+        items = [
+            {"code": i.code, "title": i.title, "points": written(i.points)} for i in self.items
+        ]
         return {"kind": self.kind, "items": items}
 
 
