@@ -36,8 +36,8 @@ class Command(BaseCommand):
             counts = load_demo()
             record(actor=None, action="demo.load", changes=counts)
         self.stdout.write(
-            f"Demo loaded: {counts['agencies']} agencies, {counts['users']} users, "
-            f"{counts['catalogues']} catalogues.\n"
+            f"Demo loaded: agencies {counts['agencies']}, users {counts['users']}, "
+            f"catalogues {counts['catalogues']}.\n"
             "Log in with the password «demo» as one of:"
         )
         for username, (first, last, role, *_rest) in data.USERS.items():
