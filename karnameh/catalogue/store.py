@@ -28,7 +28,6 @@ from karnameh.scoring.dump import (
     catalogue_to_data,
     dump_data,
     gauge_to_data,
-    optional,
 )
 from karnameh.scoring.loader import Problem
 from karnameh.scoring.model import STAR, Target
@@ -45,84 +44,70 @@ _ITEM_CODE_LENGTH = 100
 # --- Reading -----------------------------------------------------------------------------
 
 
-def _number(value: Decimal) -> Decimal:
-    # The database gives 35.00 or 0.500000; the file says 35 and 0.5.
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
-
-
 def _target(value: Decimal | None, agreed: bool) -> Target:
-    if agreed:
-        return "*"
-    return _number(value) if value is not None else None
+    return "*" if agreed else value
+
+
+# The rows are read back as the loader's input, not as a file a person reads: every key is
+# given, empty ones as None, and the engine checks the whole again (catalogue_from_data).
 
 
 def _field_data(field: GaugeField) -> dict[str, Any]:
-    data: dict[str, Any] = {"code": field.code, "label": field.label, "type": field.type}
-    if field.minimum is not None:
-        data["min"] = _number(field.minimum)
-    if field.maximum is not None:
-        data["max"] = _number(field.maximum)
-    if field.options is not None:
-        data["options"] = dict(field.options)
-    return optional(
-        data,
-        labels=dict(field.labels or {}),
-        previous=field.previous,
-        **{"from": field.source},
-        help=field.help,
-    )
-
-
-def _gauge_data(gauge: Gauge) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "code": gauge.code,
-        "title": gauge.title,
-        "max_score": _number(gauge.max_score),
-        "method": gauge.method,
+    data = {
+        "code": field.code,
+        "label": field.label,
+        "type": field.type,
+        "min": field.minimum,
+        "max": field.maximum,
+        "labels": field.labels,
+        "previous": field.previous or None,
+        "help": field.help,
     }
-    optional(
-        data,
-        target=_target(gauge.target_value, gauge.target_agreed),
-        assessor=gauge.assessor_code,
-        measure=gauge.measure,
-        evidence=gauge.evidence,
-        note=gauge.note,
-    )
-    if gauge.allow_not_applicable:
-        data["allow_not_applicable"] = True
-    optional(
-        data,
-        tables=list(gauge.tables or []),
-        fields=[_field_data(f) for f in gauge.fields.all()],
-    )
-    rule = dict(gauge.rule)
-    items = list(gauge.checklist_items.all())
-    if items:
-        rule["items"] = [
-            {"code": item.code, "title": item.title, "points": _number(item.points)}
-            for item in items
-        ]
-    data["rule"] = rule
+    # Only a choice field has options, and only a computed field a source.
+    if field.options is not None:
+        data["options"] = field.options
+    if field.source is not None:
+        data["from"] = field.source
     return data
 
 
+def _gauge_data(gauge: Gauge) -> dict[str, Any]:
+    items = [
+        {"code": item.code, "title": item.title, "points": item.points}
+        for item in gauge.checklist_items.all()
+    ]
+    return {
+        "code": gauge.code,
+        "title": gauge.title,
+        "max_score": gauge.max_score,
+        "method": gauge.method,
+        "target": _target(gauge.target_value, gauge.target_agreed),
+        "assessor": gauge.assessor_code or None,
+        "measure": gauge.measure,
+        "evidence": gauge.evidence,
+        "note": gauge.note,
+        "allow_not_applicable": gauge.allow_not_applicable,
+        "tables": gauge.tables,
+        "fields": [_field_data(f) for f in gauge.fields.all()],
+        # Checklist items are rows of their own; the rule takes them back.
+        "rule": {**gauge.rule, "items": items} if items else gauge.rule,
+    }
+
+
 def _indicator_data(indicator: Indicator) -> dict[str, Any]:
-    data: dict[str, Any] = {
+    return {
         "code": indicator.code,
         "title": indicator.title,
         "unit": indicator.unit or None,
         "target": _target(indicator.target_value, indicator.target_agreed),
-        "max_score": _number(indicator.max_score),
+        "max_score": indicator.max_score,
         "assessor": indicator.assessor_code or None,
         "evidence": indicator.evidence,
         "legal_basis": indicator.legal_basis,
         "allow_not_applicable": indicator.allow_not_applicable,
+        "note": indicator.note,
+        "gauges": [_gauge_data(g) for g in indicator.gauges.all()],
     }
-    optional(data, note=indicator.note)
-    data["gauges"] = [_gauge_data(g) for g in indicator.gauges.all()]
-    return data
 
 
 def _axes(catalogue: Catalogue) -> list[Axis]:
