@@ -181,7 +181,6 @@ class Scorer:
         # gauge, so it is scored once those are known.
         self.first = [(g.code, i, g) for i, g in entries if not isinstance(g.rule, ConvergenceRule)]
         self.later = [(g.code, i, g) for i, g in entries if isinstance(g.rule, ConvergenceRule)]
-        self.codes = {g.code for _i, g in entries}
         # For the totals: each indicator's gauge codes, looked up together.
         self.layout = [
             (axis, [(i, [g.code for g in i.gauges]) for i in axis.indicators])
