@@ -10,6 +10,11 @@ urlpatterns = [
     path("agencies/", include("karnameh.agencies.urls")),
     path("audit/", include("karnameh.audit.urls")),
     path("catalogues/", include("karnameh.catalogue.urls")),
+    path("cycles/", include("karnameh.cycles.urls")),
+    path("agreements/", include("karnameh.agreements.urls")),
+    path("assessments/", include("karnameh.assessments.urls")),
+    path("notifications/", include("karnameh.notifications.urls")),
+    path("feedback/", include("karnameh.feedback.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

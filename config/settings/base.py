@@ -46,6 +46,12 @@ INSTALLED_APPS = [
     "karnameh.agencies",
     "karnameh.audit",
     "karnameh.catalogue",
+    "karnameh.files",
+    "karnameh.cycles",
+    "karnameh.agreements",
+    "karnameh.assessments",
+    "karnameh.notifications",
+    "karnameh.feedback",
     "karnameh.api",
 ]
 

@@ -142,6 +142,28 @@ def _manages_catalogue(user: Any, catalogue: Any) -> bool:
     )
 
 
+def province_role(user: Any, province_id: int | None, *roles: str) -> bool:
+    """Holds one of ``roles`` in that province (staff, deputy, council, evaluator)."""
+    return province_id is not None and any(
+        g.role in roles and g.province_id == province_id for g in grants(user)
+    )
+
+
+def agency_role(user: Any, agency: Agency, *roles: str) -> bool:
+    """Holds one of ``roles`` for this very agency (not its parent, not its units)."""
+    return any(g.role in roles and g.agency_id == agency.pk for g in grants(user))
+
+
+def hq_of(user: Any, agency: Agency) -> bool:
+    """An HQ user of the HQ above this agency (an HQ is not its own HQ here)."""
+    hq = agency.headquarters_id
+    return hq is not None and hq != agency.pk and agency_role_id(user, hq, Role.HQ)
+
+
+def agency_role_id(user: Any, agency_id: int, *roles: str) -> bool:
+    return any(g.role in roles and g.agency_id == agency_id for g in grants(user))
+
+
 Rule = Callable[[Any, Any], bool]
 
 RULES: dict[str, Rule] = {
@@ -181,6 +203,21 @@ RULES: dict[str, Rule] = {
 }
 
 
+def _add_app_rules() -> None:
+    """Each cycle app keeps its actions next to its code; they all land in this one table."""
+    from karnameh.agreements.rules import RULES as agreements
+    from karnameh.assessments.rules import RULES as assessments
+    from karnameh.cycles.rules import RULES as cycles
+    from karnameh.feedback.rules import RULES as feedback
+    from karnameh.notifications.rules import RULES as notifications
+
+    for table in (cycles, agreements, assessments, notifications, feedback):
+        clash = RULES.keys() & table.keys()
+        if clash:
+            raise RuntimeError(f"actions defined twice: {sorted(clash)}")
+        RULES.update(table)
+
+
 def may(user: Any, action: str, obj: Any = None) -> bool:
     rule = RULES.get(action)
     if rule is None:
@@ -200,3 +237,6 @@ def role_labels(user: User) -> Iterable[str]:
         "province", "agency", "assessing_body"
     ):
         yield str(assignment)
+
+
+_add_app_rules()

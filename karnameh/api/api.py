@@ -42,11 +42,21 @@ def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 def _register_routers() -> None:
     from karnameh.accounts.api import router as accounts_router
     from karnameh.agencies.api import router as agencies_router
+    from karnameh.agreements.api import router as agreements_router
+    from karnameh.assessments.api import router as assessments_router
     from karnameh.catalogue.api import router as catalogues_router
+    from karnameh.cycles.api import router as cycles_router
+    from karnameh.feedback.api import router as feedback_router
+    from karnameh.notifications.api import router as notifications_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/agencies", agencies_router)
     api.add_router("/catalogues", catalogues_router)
+    api.add_router("/cycles", cycles_router)
+    api.add_router("/agreements", agreements_router)
+    api.add_router("/assessments", assessments_router)
+    api.add_router("/notifications", notifications_router)
+    api.add_router("/feedback", feedback_router)
 
 
 _register_routers()
