@@ -4,6 +4,7 @@ Planned dates default to these durations laid end to end from the cycle's start 
 the seed's "7 months"); staff move them on the cycle's calendar page.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -44,3 +45,14 @@ TRANSFER = 7
 WORKSHOP_STEPS = (2, 4)
 # Seed 000: provincial slices of national specific indicators are due two weeks after notice.
 SLICE_DAYS = 14
+
+
+def planned_dates(start: dt.date) -> list[tuple[int, dt.date, dt.date]]:
+    """Each step's planned first and last day, laid end to end from ``start``."""
+    dates = []
+    day = start
+    for step in STEPS:
+        last = day + dt.timedelta(days=step.days - 1)
+        dates.append((step.number, day, last))
+        day = last + dt.timedelta(days=1)
+    return dates
