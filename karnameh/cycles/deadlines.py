@@ -49,7 +49,7 @@ def steps_of(participation: Participation) -> dict[int, Step]:
     cached: Any = getattr(participation, "_steps", None)
     if cached is None:
         cached = {step.number: step for step in participation.cycle.steps.all()}
-        participation._steps = cached  # type: ignore[attr-defined]
+        participation._steps = cached
     return cached  # type: ignore[no-any-return]
 
 
