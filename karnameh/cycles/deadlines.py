@@ -7,7 +7,6 @@ its entry and approvals open until then, if that is later.
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -46,11 +45,11 @@ class Deadline:
 
 def steps_of(participation: Participation) -> dict[int, Step]:
     """The cycle's steps by number, read once per participation object."""
-    cached: Any = getattr(participation, "_steps", None)
+    cached: dict[int, Step] | None = getattr(participation, "_steps", None)
     if cached is None:
         cached = {step.number: step for step in participation.cycle.steps.all()}
-        participation._steps = cached
-    return cached  # type: ignore[no-any-return]
+        setattr(participation, "_steps", cached)  # noqa: B010 (not a model field)
+    return cached
 
 
 def deadline(participation: Participation, number: int) -> Deadline:
