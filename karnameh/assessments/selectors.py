@@ -1,0 +1,226 @@
+"""Reading a self-assessment: the workspace of every gauge by axis, with progress.
+
+A fixed number of queries whatever the catalogue's size: the answers, the evidence, the MoU
+targets, the steps (for the deadline) and last year's answers (for pre-filling), each read
+once; scoring is the engine's, in memory.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from karnameh.agreements.selectors import agreed_targets
+from karnameh.catalogue.trying import takes_mou_target
+from karnameh.cycles.models import Participation
+from karnameh.scoring import (
+    MISSING,
+    NOT_APPLICABLE,
+    Axis,
+    CatalogueResult,
+    Gauge,
+    GaugeResult,
+    Indicator,
+)
+from karnameh.scoring.numbers import ZERO, fa
+
+from .models import Answer, Evidence
+from .scoring import LATER, Sheet, part_result, self_score, sheets
+
+
+@dataclass
+class GaugeRow:
+    part: str
+    indicator: Indicator
+    gauge: Gauge
+    answer: Answer | None
+    result: GaugeResult
+    target: Decimal | None
+    needs_target: bool
+    evidence: list[Evidence]
+    # Last year's figures for fields that ask for them (``previous``), by field code.
+    prefill: dict[str, Any]
+    # Scored by the organization at the end (convergence): not entered by the agency.
+    later: bool
+
+    @property
+    def answered(self) -> bool:
+        return self.later or bool(self.answer and self.answer.data)
+
+    @property
+    def evidence_missing(self) -> bool:
+        """Answered, applicable, the catalogue asks for evidence, and no file is attached."""
+        asks = bool(self.gauge.evidence or self.indicator.evidence)
+        return (
+            asks
+            and not self.later
+            and self.answered
+            and self.result.status != NOT_APPLICABLE
+            and not self.evidence
+        )
+
+    @property
+    def version(self) -> int:
+        return self.answer.version if self.answer else 0
+
+
+@dataclass
+class AxisBlock:
+    part: str
+    axis: Axis
+    rows: list[GaugeRow] = field(default_factory=list)
+    score: Decimal = ZERO
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def answered(self) -> int:
+        return sum(row.answered for row in self.rows)
+
+    @property
+    def evidence_missing(self) -> int:
+        return sum(row.evidence_missing for row in self.rows)
+
+    @property
+    def percent(self) -> int:
+        return round(self.answered * 100 / self.total) if self.total else 100
+
+
+@dataclass
+class Workspace:
+    participation: Participation
+    blocks: list[AxisBlock]
+    results: dict[str, CatalogueResult]
+
+    @property
+    def total(self) -> int:
+        return sum(block.total for block in self.blocks)
+
+    @property
+    def answered(self) -> int:
+        return sum(block.answered for block in self.blocks)
+
+    @property
+    def evidence_missing(self) -> int:
+        return sum(block.evidence_missing for block in self.blocks)
+
+    @property
+    def unanswered(self) -> int:
+        return self.total - self.answered
+
+    @property
+    def percent(self) -> int:
+        return round(self.answered * 100 / self.total) if self.total else 100
+
+    def rows(self) -> list[GaugeRow]:
+        return [row for block in self.blocks for row in block.rows]
+
+    def row(self, part: str, code: str) -> GaugeRow | None:
+        return next((r for r in self.rows() if r.part == part and r.gauge.code == code), None)
+
+
+def _later(top: Decimal) -> str:
+    return f"پس از امتیاز نهایی همهٔ نماگرها، سازمان این نماگر را می‌سنجد (سقف {fa(top)})"
+
+
+def previous_participation(participation: Participation) -> Participation | None:
+    """The same agency in last year's cycle of the same level and province, if any."""
+    cycle = participation.cycle
+    return (
+        Participation.objects.filter(
+            agency_id=participation.agency_id,
+            cycle__year=cycle.year - 1,
+            cycle__level=cycle.level,
+            cycle__province=cycle.province,
+        )
+        .only("pk")
+        .first()
+    )
+
+
+def _previous_figures(participation: Participation) -> dict[tuple[str, str], dict[str, Any]]:
+    last = previous_participation(participation)
+    if last is None:
+        return {}
+    rows = Answer.objects.filter(participation=last).only("part", "gauge_code", "data")
+    return {(a.part, a.gauge_code): (a.data or {}).get("fields", {}) for a in rows}
+
+
+def _prefill(gauge: Gauge, last: dict[str, Any]) -> dict[str, Any]:
+    return {
+        f.code: last[f.previous]
+        for f in gauge.fields
+        if f.previous and f.previous in last and last[f.previous] is not None
+    }
+
+
+def workspace(
+    participation: Participation, *, only: set[tuple[str, str]] | None = None
+) -> Workspace:
+    """Every gauge of the participation's catalogues by axis, scored from its stored answer.
+
+    ``only`` limits the rows built to some (part, gauge code) pairs (one gauge's partial);
+    totals are always over the whole part.
+    """
+    answers = list(Answer.objects.filter(participation=participation).select_related("updated_by"))
+    by_gauge = {(a.part, a.gauge_code): a for a in answers}
+    files: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+    for item in (
+        Evidence.objects.filter(participation=participation, removed_at__isnull=True)
+        .select_related("file", "added_by")
+        .order_by("added_at", "id")
+    ):
+        files[(item.part, item.gauge_code)].append(item)
+    targets = agreed_targets(participation)
+    last_year = _previous_figures(participation)
+    blocks: list[AxisBlock] = []
+    results: dict[str, CatalogueResult] = {}
+    for found in sheets(participation):
+        result = part_result(found, answers, targets)
+        results[found.part] = result
+        axis_scores = {axis.code: axis.score for axis in result.axes}
+        for axis in found.engine.axes:
+            block = AxisBlock(found.part, axis, score=axis_scores.get(axis.code, ZERO))
+            for indicator in axis.indicators:
+                for gauge in indicator.gauges:
+                    key = (found.part, gauge.code)
+                    if only is not None and key not in only:
+                        continue
+                    block.rows.append(
+                        _row(found, indicator, gauge, by_gauge.get(key), targets, files, last_year)
+                    )
+            if block.rows or only is None:
+                blocks.append(block)
+    return Workspace(participation, blocks, results)
+
+
+def _row(
+    found: Sheet,
+    indicator: Indicator,
+    gauge: Gauge,
+    answer: Answer | None,
+    targets: dict[tuple[str, str], Decimal],
+    files: dict[tuple[str, str], list[Evidence]],
+    last_year: dict[tuple[str, str], dict[str, Any]],
+) -> GaugeRow:
+    key = (found.part, gauge.code)
+    target = targets.get(key)
+    later = gauge.rule.kind in LATER
+    if later:
+        result = GaugeResult(gauge.code, ZERO, gauge.max_score, MISSING, (_later, gauge.max_score))
+    else:
+        result = self_score(found.engine, indicator, gauge, answer.data if answer else None, target)
+    return GaugeRow(
+        part=found.part,
+        indicator=indicator,
+        gauge=gauge,
+        answer=answer,
+        result=result,
+        target=target,
+        needs_target=takes_mou_target(indicator, gauge),
+        evidence=files.get(key, []),
+        prefill=_prefill(gauge, last_year.get(key, {})),
+        later=later,
+    )

@@ -1,0 +1,445 @@
+"""Every change to a self-assessment: answers, evidence, transitions, extensions.
+
+Each service locks the participation row first, so that a save, an upload and a submission
+of the same agency never interleave (and a save that arrives after the submission or the
+deadline is refused, not half applied). Pages and the API call these and nothing else.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from karnameh.accounts.permissions import require
+from karnameh.agreements.selectors import agreed_targets
+from karnameh.audit.services import record
+from karnameh.common.errors import DomainError, Forbidden
+from karnameh.common.jalali import format_jalali_datetime
+from karnameh.common.text import normalize_fa, persian_digits
+from karnameh.cycles.deadlines import deadline
+from karnameh.cycles.models import AssessmentState, CycleStatus, Participation
+from karnameh.cycles.steps import SELF_ASSESSMENT
+from karnameh.scoring.numbers import fa
+
+from .answers import MAX_TEXT, clean_answer
+from .models import Answer, Evidence, RequestKey
+from .scoring import LATER, self_score, sheet
+from .workflow import EDITABLE, Transition, find
+
+MAX_EVIDENCE_PER_GAUGE = 20
+
+
+class Conflict(DomainError):
+    """Someone else saved first. ``theirs`` is what is stored now, to show beside ``mine``."""
+
+    status_code = 409
+
+    def __init__(self, message: str, *, theirs: dict[str, Any], mine: dict[str, Any]) -> None:
+        super().__init__(message, code="conflict")
+        self.theirs = theirs
+        self.mine = mine
+
+
+def _locked(participation: Participation) -> Participation:
+    return (
+        Participation.objects.select_for_update(of=("self",))
+        .select_related("cycle", "agency", "specific_catalogue", "cycle__general_catalogue")
+        .get(pk=participation.pk)
+    )
+
+
+def entry_lock(participation: Participation, now: dt.datetime | None = None) -> str | None:
+    """Why answers and evidence cannot change now (shown on the locked form), or None."""
+    if participation.cycle.status != CycleStatus.PUBLISHED:
+        return _("The cycle is not open for self-assessment.")
+    if participation.state not in EDITABLE:
+        return _(
+            "The self-assessment was submitted (%(state)s); it can be changed only after it is "
+            "withdrawn or returned."
+        ) % {"state": participation.get_state_display()}
+    closes = deadline(participation, SELF_ASSESSMENT)
+    if closes.passed(now):
+        if closes.extended:
+            return _("Entry closed when this agency's extension ended on %(date)s.") % {
+                "date": closes.label()
+            }
+        return _(
+            "Entry closed at the end of %(date)s. The organization may grant an extension."
+        ) % {"date": closes.label()}
+    return None
+
+
+def _check_open(participation: Participation) -> None:
+    reason = entry_lock(participation)
+    if reason:
+        raise DomainError(reason, code="locked")
+
+
+def _once(
+    actor: Any, key: str | None, action: str, run: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Apply ``run`` once per idempotency key: a retried request gets the first answer back."""
+    if not key:
+        return run()
+    key = key[:100]
+    stored = RequestKey.objects.filter(user=actor, key=key).first()
+    if stored is not None:
+        if stored.action != action:
+            raise DomainError(_("This request key was already used for another action."))
+        return {**stored.response, "replayed": True}
+    try:
+        with transaction.atomic():
+            response = run()
+            RequestKey.objects.create(user=actor, key=key, action=action, response=response)
+    except IntegrityError:
+        # The same request arrived twice at once: the other copy was applied, this one undone.
+        stored = RequestKey.objects.filter(user=actor, key=key).first()
+        if stored is None:
+            raise
+        return {**stored.response, "replayed": True}
+    return response
+
+
+def _gauge(participation: Participation, part: str, code: str) -> tuple[Any, Any, Any]:
+    found_sheet = sheet(participation, part)
+    found = found_sheet.engine.gauge(code) if found_sheet else None
+    if found_sheet is None or found is None:
+        raise DomainError(
+            _("Gauge %(code)s is not in this agency's indicators.")
+            % {"code": persian_digits(code)},
+            code="not_found",
+        )
+    return found_sheet.engine, found[0], found[1]
+
+
+def _stored(answer: Answer | None) -> dict[str, Any]:
+    if answer is None:
+        return {"data": {}, "comment": "", "version": 0, "by": "", "at": None}
+    return {
+        "data": answer.data,
+        "comment": answer.comment,
+        "version": answer.version,
+        "by": answer.updated_by.display_name if answer.updated_by else "",
+        "at": answer.updated_at.isoformat() if answer.updated_at else None,
+    }
+
+
+def answer_save(
+    *,
+    actor: Any,
+    participation: Participation,
+    part: str,
+    gauge_code: str,
+    data: Any,
+    comment: str = "",
+    version: int,
+    key: str | None = None,
+    ip: str | None = None,
+) -> dict[str, Any]:
+    """Save one gauge's answer if ``version`` is still the stored one; score it; audit it.
+
+    ``version`` is the answer's version the editor started from (0 for a new answer). If
+    someone saved in between, ``Conflict`` carries both answers and nothing is saved.
+    """
+
+    def run() -> dict[str, Any]:
+        with transaction.atomic():
+            locked = _locked(participation)
+            require(actor, "assessment.edit", locked)
+            _check_open(locked)
+            engine, indicator, gauge = _gauge(locked, part, gauge_code)
+            if gauge.rule.kind in LATER:
+                raise DomainError(_("This gauge is scored by the organization at the end."))
+            cleaned = clean_answer(indicator, gauge, data)
+            note = normalize_fa(str(comment or "")).strip()[:MAX_TEXT]
+            answer = (
+                Answer.objects.select_for_update()
+                .select_related("updated_by")
+                .filter(participation=locked, part=part, gauge_code=gauge_code)
+                .first()
+            )
+            current = answer.version if answer else 0
+            if version != current:
+                theirs = _stored(answer)
+                raise Conflict(
+                    _(
+                        "%(who)s saved this gauge at %(at)s while you were editing it. Your "
+                        "entry was not saved; compare the two and save again."
+                    )
+                    % {
+                        "who": theirs["by"] or _("someone"),
+                        "at": format_jalali_datetime(answer.updated_at if answer else None),
+                    },
+                    theirs=theirs,
+                    mine={"data": cleaned, "comment": note, "version": version},
+                )
+            if answer is not None and answer.data == cleaned and answer.comment == note:
+                return _saved(answer, changed=False)
+            target = agreed_targets(locked).get((part, gauge_code))
+            result = self_score(engine, indicator, gauge, cleaned, target)
+            before = _stored(answer)
+            answer = answer or Answer(participation=locked, part=part, gauge_code=gauge_code)
+            answer.data, answer.comment = cleaned, note
+            answer.score, answer.status = result.score, result.status
+            answer.version = current + 1
+            answer.updated_at, answer.updated_by = timezone.now(), actor
+            answer.save()
+            if locked.state == AssessmentState.NOT_STARTED:
+                locked.state = AssessmentState.DRAFT
+                locked.save(update_fields=["state"])
+            record(
+                actor=actor,
+                action="answer.save",
+                target=answer,
+                changes={
+                    "data": [before["data"], cleaned],
+                    "comment": [before["comment"], note],
+                    "score": [None, str(result.score)],
+                },
+                ip=ip,
+            )
+            return _saved(answer, changed=True)
+
+    return _once(actor, key, f"answer:{participation.pk}:{part}:{gauge_code}", run)
+
+
+def _saved(answer: Answer, *, changed: bool) -> dict[str, Any]:
+    return {
+        "answer": answer.pk,
+        "version": answer.version,
+        "score": str(answer.score) if answer.score is not None else None,
+        "status": answer.status,
+        "changed": changed,
+        "saved_at": answer.updated_at.isoformat() if answer.updated_at else None,
+    }
+
+
+def evidence_add(
+    *,
+    actor: Any,
+    participation: Participation,
+    part: str,
+    gauge_code: str,
+    upload: UploadedFile,
+    ip: str | None = None,
+) -> Evidence:
+    """Attach a file to one gauge. Its type is checked by content (``files.services``)."""
+    from karnameh.files.services import EVIDENCE_KINDS, store_upload
+
+    with transaction.atomic():
+        locked = _locked(participation)
+        require(actor, "assessment.edit", locked)
+        _check_open(locked)
+        _gauge(locked, part, gauge_code)
+        count = Evidence.objects.filter(
+            participation=locked, part=part, gauge_code=gauge_code, removed_at__isnull=True
+        ).count()
+        if count >= MAX_EVIDENCE_PER_GAUGE:
+            raise DomainError(
+                _("A gauge can have at most %(count)s files; remove one first.")
+                % {"count": fa(MAX_EVIDENCE_PER_GAUGE)}
+            )
+        stored = store_upload(upload=upload, actor=actor, allowed=EVIDENCE_KINDS)
+        evidence = Evidence.objects.create(
+            participation=locked,
+            part=part,
+            gauge_code=gauge_code,
+            file=stored,
+            added_at=timezone.now(),
+            added_by=actor,
+        )
+        record(
+            actor=actor,
+            action="evidence.add",
+            target=evidence,
+            changes={
+                "gauge": [None, gauge_code],
+                "file": [None, stored.name],
+                "sha256": [None, stored.sha256],
+                "size": [None, stored.size],
+            },
+            ip=ip,
+        )
+    return evidence
+
+
+def evidence_remove(*, actor: Any, evidence: Evidence, ip: str | None = None) -> Evidence:
+    """Take a file off a gauge. It stays in the record (and the audit), marked removed."""
+    with transaction.atomic():
+        locked = _locked(evidence.participation)
+        require(actor, "assessment.edit", locked)
+        _check_open(locked)
+        row = Evidence.objects.select_for_update().select_related("file").get(pk=evidence.pk)
+        if row.removed_at is not None:
+            raise DomainError(_("This file was already removed."))
+        row.removed_at, row.removed_by = timezone.now(), actor
+        row.save(update_fields=["removed_at", "removed_by"])
+        record(
+            actor=actor,
+            action="evidence.remove",
+            target=row,
+            changes={"gauge": [row.gauge_code, None], "file": [row.file.name, None]},
+            ip=ip,
+        )
+    return row
+
+
+def _apply(row: Transition, p: Participation, actor: Any, reason: str, minutes: Any) -> None:
+    now = timezone.now()
+    name = row.name
+    if name == "submit":
+        p.submitted_at, p.submitted_by = now, actor
+        p.receipt = f"{p.cycle.year}-{p.pk:06d}-{p.version + 1:03d}"
+        p.return_note = ""
+    elif name == "office_approve":
+        p.office_approved_at, p.office_approved_by, p.office_minutes = now, actor, minutes
+    elif name == "hq_approve":
+        p.hq_approved_at, p.hq_approved_by = now, actor
+    elif name == "transfer":
+        p.transferred_at, p.transferred_by = now, actor
+    # Going back clears the approvals given after the state it returns to.
+    order = list(AssessmentState.values)
+    target = order.index(row.target)
+    if target < order.index(AssessmentState.TRANSFERRED):
+        p.transferred_at = p.transferred_by = None
+    if target < order.index(AssessmentState.HQ_APPROVED):
+        p.hq_approved_at = p.hq_approved_by = None
+    if target < order.index(AssessmentState.OFFICE_APPROVED):
+        p.office_approved_at = p.office_approved_by = p.office_minutes = None
+    if row.returns:
+        p.return_note = reason
+    p.state = row.target
+    p.version += 1
+
+
+def assessment_transition(
+    *,
+    actor: Any,
+    participation: Participation,
+    name: str,
+    version: int | None = None,
+    reason: str = "",
+    minutes: UploadedFile | None = None,
+    key: str | None = None,
+    ip: str | None = None,
+) -> dict[str, Any]:
+    """Move a self-assessment along the workflow (``assessments.workflow``): one step, audited.
+
+    ``version`` is the participation's version the page showed; if it changed meanwhile the
+    action is refused, so nobody approves something they have not seen.
+    """
+
+    def run() -> dict[str, Any]:
+        with transaction.atomic():
+            locked = _locked(participation)
+            require(actor, f"assessment.{name}", locked)
+            row = find(name, locked)
+            if row is None:
+                raise DomainError(
+                    _("This cannot be done while the self-assessment is “%(state)s”.")
+                    % {"state": locked.get_state_display()},
+                    code="bad_state",
+                )
+            if not row.allows(actor, locked):
+                raise Forbidden()
+            if version is not None and version != locked.version:
+                raise DomainError(
+                    _("The self-assessment changed since you opened it; reload and check again."),
+                    code="stale",
+                )
+            if locked.cycle.status != CycleStatus.PUBLISHED:
+                raise DomainError(_("The cycle is not open for self-assessment."), code="locked")
+            if row.step is not None:
+                closes = deadline(locked, row.step)
+                if closes.passed():
+                    raise DomainError(
+                        _(
+                            "The deadline for this step ended on %(date)s. The organization "
+                            "may grant an extension."
+                        )
+                        % {"date": closes.label()},
+                        code="locked",
+                    )
+            note = normalize_fa(reason or "").strip()[:MAX_TEXT]
+            if row.needs_reason and not note:
+                raise DomainError(_("Write the reason (it is shown to the agency)."))
+            stored_minutes = None
+            if row.needs_minutes:
+                if minutes is None:
+                    raise DomainError(_("Attach the minutes of the steering council's meeting."))
+                from karnameh.files.services import DOCUMENT_KINDS, store_upload
+
+                stored_minutes = store_upload(upload=minutes, actor=actor, allowed=DOCUMENT_KINDS)
+            before = locked.state
+            _apply(row, locked, actor, note, stored_minutes)
+            locked.save()
+            record(
+                actor=actor,
+                action=f"assessment.{name}",
+                target=locked,
+                changes={
+                    "state": [before, locked.state],
+                    **({"receipt": [None, locked.receipt]} if name == "submit" else {}),
+                    **({"minutes": [None, stored_minutes.name]} if stored_minutes else {}),
+                },
+                reason=note,
+                ip=ip,
+            )
+            _notify_transition(locked, name, actor, note)
+            return {
+                "state": locked.state,
+                "version": locked.version,
+                "receipt": locked.receipt,
+                "at": timezone.now().isoformat(),
+            }
+
+    return _once(actor, key, f"{name}:{participation.pk}", run)
+
+
+def _notify_transition(p: Participation, name: str, actor: Any, reason: str) -> None:
+    try:
+        from karnameh.notifications.services import notify_transition
+    except ImportError:  # the notifications app lands in the same issue
+        return
+    notify_transition(participation=p, name=name, actor=actor, reason=reason)
+
+
+def participation_extend(
+    *,
+    actor: Any,
+    participation: Participation,
+    until: dt.datetime,
+    reason: str,
+    ip: str | None = None,
+) -> Participation:
+    """Give one agency more time for entry and approvals: a new deadline and a reason."""
+    with transaction.atomic():
+        locked = _locked(participation)
+        require(actor, "assessment.extend", locked)
+        note = normalize_fa(reason or "").strip()[:MAX_TEXT]
+        if not note:
+            raise DomainError(_("Write the reason for the extension."))
+        if until <= timezone.now():
+            raise DomainError(_("The new deadline must be in the future."))
+        before = locked.extended_until
+        locked.extended_until, locked.extension_reason = until, note
+        locked.save(update_fields=["extended_until", "extension_reason"])
+        record(
+            actor=actor,
+            action="assessment.extend",
+            target=locked,
+            changes={"extended_until": [before, until]},
+            reason=note,
+            ip=ip,
+        )
+        try:
+            from karnameh.notifications.services import notify_extension
+        except ImportError:
+            pass
+        else:
+            notify_extension(participation=locked, actor=actor)
+    return locked
