@@ -9,6 +9,8 @@ from django.db import transaction
 from karnameh.accounts import demo_data as data
 from karnameh.accounts.models import RoleAssignment, User
 from karnameh.agencies.models import Agency, AgencyKind, AgencyType, AssessingBody, Province
+from karnameh.assessments.demo import YEAR as DEMO_YEAR
+from karnameh.assessments.demo import load_demo_cycle
 from karnameh.audit.services import record
 from karnameh.catalogue.demo import load_demo_catalogues
 from karnameh.catalogue.models import Catalogue
@@ -34,10 +36,12 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             counts = load_demo()
+            counts["participations"] = load_demo_cycle()
             record(actor=None, action="demo.load", changes=counts)
         self.stdout.write(
             f"Demo loaded: agencies {counts['agencies']}, users {counts['users']}, "
-            f"catalogues {counts['catalogues']}.\n"
+            f"catalogues {counts['catalogues']}, "
+            f"agencies added to the {DEMO_YEAR} cycle {counts['participations']}.\n"
             "Log in with the password «demo» as one of:"
         )
         for username, (first, last, role, *_rest) in data.USERS.items():
