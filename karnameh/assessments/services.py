@@ -23,6 +23,7 @@ from karnameh.common.text import normalize_fa, persian_digits
 from karnameh.cycles.deadlines import deadline
 from karnameh.cycles.models import AssessmentState, CycleStatus, Participation
 from karnameh.cycles.steps import SELF_ASSESSMENT
+from karnameh.notifications.services import notify_extension, notify_transition
 from karnameh.scoring.numbers import fa
 
 from .answers import MAX_TEXT, clean_answer
@@ -389,7 +390,7 @@ def assessment_transition(
                 reason=note,
                 ip=ip,
             )
-            _notify_transition(locked, name, actor, note)
+            notify_transition(participation=locked, name=name, actor=actor, reason=note)
             return {
                 "state": locked.state,
                 "version": locked.version,
@@ -398,14 +399,6 @@ def assessment_transition(
             }
 
     return _once(actor, key, f"{name}:{participation.pk}", run)
-
-
-def _notify_transition(p: Participation, name: str, actor: Any, reason: str) -> None:
-    try:
-        from karnameh.notifications.services import notify_transition
-    except ImportError:  # the notifications app lands in the same issue
-        return
-    notify_transition(participation=p, name=name, actor=actor, reason=reason)
 
 
 def participation_extend(
@@ -436,10 +429,5 @@ def participation_extend(
             reason=note,
             ip=ip,
         )
-        try:
-            from karnameh.notifications.services import notify_extension
-        except ImportError:
-            pass
-        else:
-            notify_extension(participation=locked, actor=actor)
+        notify_extension(participation=locked, actor=actor)
     return locked
