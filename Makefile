@@ -52,6 +52,7 @@ static:
 # Speed is measured here, never in timed unit tests; figures go to docs/performance.md.
 bench: setup
 	$(BIN)/python bench/scoring.py
+	$(BIN)/python bench/workspace.py
 
 clean:
 	rm -rf $(VENV) var/static
