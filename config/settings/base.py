@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ninja",
     "csp",
     "django_tasks",
+    "django_tasks_db",
     "karnameh.common",
     "karnameh.accounts",
     "karnameh.agencies",
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "karnameh.accounts.context_processors.navigation",
+                "karnameh.notifications.context_processors.unread",
             ],
             "builtins": ["django.templatetags.i18n", "karnameh.common.templatetags.fa"],
         },
@@ -171,7 +173,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (emails, reminders) queues in the database; `karnameh db_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Mail: printed to the console unless a real backend is named (smtp: EMAIL_HOST etc.).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "karnameh@localhost")
+# The site's own address, put before the links in notification emails (e.g. https://karnameh.ir).
+SITE_URL = os.environ.get("SITE_URL", "")
 
 LOGGING = {
     "version": 1,

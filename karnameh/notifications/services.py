@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -189,4 +190,24 @@ def notify_extension(*, participation: Participation, actor: Any) -> int:
         title=title,
         body=body,
         url=assessment_url(participation),
+    )
+
+
+# Reading is the person's own bookkeeping, not a change to the evaluation: no audit event.
+def notification_read(*, actor: Any, notification: Notification) -> Notification:
+    """Mark one of the actor's notifications read (again is harmless)."""
+    if notification.user_id != getattr(actor, "pk", None):
+        raise Http404
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def notifications_read_all(*, actor: Any) -> int:
+    """Mark every unread notification of the actor read; returns how many."""
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
     )

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("read-all/", views.notification_mark_all_read, name="read_all"),
+    path("<int:pk>/read/", views.notification_mark_read, name="read"),
+    path("<int:pk>/open/", views.notification_open, name="open"),
+]
