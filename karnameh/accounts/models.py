@@ -139,3 +139,6 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.ip or ''}"
+
+
+from .tokens import ApiToken  # noqa: E402,F401

@@ -200,6 +200,10 @@ RULES: dict[str, Rule] = {
     "admin.site": lambda u, _o: has_role(u, Role.ADMIN),
     "api.docs": lambda u, _o: has_role(u, Role.ADMIN, Role.STAFF),
     "home.view": lambda u, _o: bool(grants(u)),
+    # API tokens: anyone with a role keeps their own; the administrator may revoke any.
+    "token.list": lambda u, _o: bool(grants(u)),
+    "token.create": lambda u, _o: bool(grants(u)),
+    "token.revoke": lambda u, o: has_role(u, Role.ADMIN) or (bool(grants(u)) and o.user_id == u.pk),
 }
 
 
