@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from karnameh.accounts.permissions import require
 from karnameh.accounts.throttle import client_ip
@@ -87,7 +88,7 @@ def list_feedback(request: HttpRequest, kind: str = "", status: str = "") -> obj
 
 
 @router.post("/", response={201: FeedbackOut}, summary="Send a survey, complaint or suggestion")
-def create_feedback(request: HttpRequest, payload: FeedbackIn) -> tuple[int, Feedback]:
+def create_feedback(request: HttpRequest, payload: FeedbackIn) -> Status[Feedback]:
     require(request.user, "feedback.create")
     agencies = author_agencies(request.user)
     if payload.agency is not None:
@@ -110,7 +111,7 @@ def create_feedback(request: HttpRequest, payload: FeedbackIn) -> tuple[int, Fee
         cycle=cycle,
         ip=client_ip(request),
     )
-    return 201, feedback
+    return Status(201, feedback)
 
 
 @router.get("/{number}", response=FeedbackOut, summary="One piece of feedback by tracking number")

@@ -46,11 +46,12 @@ class FeedbackForm(Form):
         self.kind = kind
         agency_field = self.fields["agency"]
         assert isinstance(agency_field, forms.ModelChoiceField)
+        agencies = list(author_agencies(user))
         agency_field.queryset = author_agencies(user)
-        if agency_field.queryset.count() == 1:
-            # Nothing to choose: the author's only agency.
-            agency_field.initial = agency_field.queryset.first()
-            agency_field.widget = forms.HiddenInput()
+        # Nothing to choose for the usual author, who writes for one agency only.
+        self.only_agency = agencies[0] if len(agencies) == 1 else None
+        if self.only_agency is not None:
+            del self.fields["agency"]
         cycle_field = self.fields["cycle"]
         assert isinstance(cycle_field, forms.ModelChoiceField)
         cycle_field.queryset = visible_cycles(user)
@@ -63,6 +64,10 @@ class FeedbackForm(Form):
                 )
         # The survey's fields came after the base class styled the others.
         style_widgets(self.fields)
+
+    def chosen_agency(self) -> Agency:
+        chosen: Agency = self.only_agency or self.cleaned_data["agency"]
+        return chosen
 
     def ratings(self) -> dict[str, str] | None:
         if self.kind != FeedbackKind.SURVEY:

@@ -52,7 +52,7 @@ def feedback_create_view(request: HttpRequest, kind: str) -> HttpResponse:
             feedback = feedback_create(
                 actor=request.user,
                 kind=kind,
-                agency=form.cleaned_data["agency"],
+                agency=form.chosen_agency(),
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
                 ratings=form.ratings(),
