@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from karnameh.accounts.permissions import require
 from karnameh.accounts.throttle import client_ip
@@ -180,7 +181,7 @@ def import_targets(request: HttpRequest, cycle: int, file: UploadedFile = File(.
             {"row": e.row, "column": e.column, "message": e.message, "code": e.code}
             for e in rejected.errors
         ]
-        return 400, {"detail": rejected.message, "code": rejected.code, "errors": errors}
+        return Status(400, {"detail": rejected.message, "code": rejected.code, "errors": errors})
     return {
         "agencies": list(result.agencies),
         "targets": result.targets,

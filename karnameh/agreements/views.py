@@ -135,6 +135,7 @@ def _page(
         "may_impose": may_impose,
         "impose_open": impose_open,
         "deadline": closes,
+        "step": SPECIFIC_INDICATORS,
         "approvals": approvals,
         "slice_due": slice_due(cycle),
         "slice_overdue": slice_overdue(participation),

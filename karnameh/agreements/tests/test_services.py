@@ -227,7 +227,7 @@ def test_targets_of_a_version_no_longer_a_draft_are_refused(ready, demo_user):
     before = _state()
     # when
     with pytest.raises(DomainError) as refused:
-        targets_set(actor=demo_user("staff"), agreement=agreed, targets={("general", "1.1.1"): 1})
+        targets_set(actor=demo_user("staff"), agreement=agreed, targets={("general", "1.1.1"): "1"})
     # then
     assert refused.value.code == "not_draft"
     assert _state() == before
@@ -285,7 +285,7 @@ def test_a_new_agreed_version_supersedes_the_one_in_force(ready, demo_user):
     first = _agreed(ready, demo_user, "70")
     # when
     second = agreement_start(actor=demo_user("staff"), participation=ready)
-    targets_set(actor=demo_user("staff"), agreement=second, targets={("general", "1.1.1"): 95})
+    targets_set(actor=demo_user("staff"), agreement=second, targets={("general", "1.1.1"): "95"})
     agreement_approve(actor=demo_user("agency"), agreement=second, side="agency")
     agreement_approve(actor=demo_user("staff"), agreement=second, side="organization")
     # then
@@ -340,14 +340,16 @@ def test_impose_is_refused_and_nothing_changes(ready, demo_user, case):
         del targets[("general", "1.1.1")]
     before = _state()
     # when
-    with time_machine.travel(moment or after_step(ready.cycle, 5), tick=False):
-        with pytest.raises(DomainError) as refused:
-            agreement_impose(
-                actor=demo_user("agency" if case == "agency" else "staff"),
-                participation=ready,
-                targets=targets,
-                reason="" if case == "no_reason" else "مهلت گذشت",
-            )
+    with (
+        time_machine.travel(moment or after_step(ready.cycle, 5), tick=False),
+        pytest.raises(DomainError) as refused,
+    ):
+        agreement_impose(
+            actor=demo_user("agency" if case == "agency" else "staff"),
+            participation=ready,
+            targets=targets,
+            reason="" if case == "no_reason" else "مهلت گذشت",
+        )
     # then
     assert (
         refused.value.code
