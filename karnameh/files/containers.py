@@ -137,10 +137,20 @@ def _verify(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
 def _zip_kind(archive: zipfile.ZipFile, names: set[str]) -> str:
     lowered = {name.lower() for name in names}
     if "[Content_Types].xml" in names:
-        return _ooxml_kind(archive.read("[Content_Types].xml"), lowered)
+        return _ooxml_kind(_small(archive, "[Content_Types].xml"), lowered)
     if "mimetype" in names:
-        return _odf_kind(archive.read("mimetype"), lowered)
+        return _odf_kind(_small(archive, "mimetype"), lowered)
     return "zip"
+
+
+def _small(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A descriptor part, read into memory only if it is the size such parts are."""
+    if archive.getinfo(name).file_size > _MB:
+        raise Refused(
+            _("it is an Office file of an unexpected kind (a template or an add-in)."),
+            code="office_unexpected",
+        )
+    return archive.read(name)
 
 
 def _ooxml_kind(content_types: bytes, names: set[str]) -> str:
