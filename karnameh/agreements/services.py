@@ -144,14 +144,19 @@ def _fits_cycle(catalogue: Catalogue, participation: Participation) -> bool:
     )
 
 
-def _freeze_for_cycle(actor: Any, catalogue: Catalogue) -> None:
+def _freeze_for_cycle(actor: Any, catalogue: Catalogue, participation: Participation) -> None:
+    reason = _("Assigned to %(agency)s in %(cycle)s.") % {
+        "agency": participation.agency.name,
+        "cycle": participation.cycle.title,
+    }
     freeze: Any = catalogue_freeze
     # ``for_cycle`` lets staff freeze a shared catalogue they do not manage, for their own
-    # cycle; older catalogue services lack it and freeze by the usual right alone.
+    # cycle (the right checked here is ``specific.assign``); catalogue services without it
+    # freeze by the usual right alone.
     if "for_cycle" in inspect.signature(catalogue_freeze).parameters:
-        freeze(actor=actor, catalogue=catalogue, for_cycle=True)
+        freeze(actor=actor, catalogue=catalogue, reason=reason, for_cycle=True)
     else:
-        freeze(actor=actor, catalogue=catalogue)
+        freeze(actor=actor, catalogue=catalogue, reason=reason)
 
 
 def specific_assign(
@@ -193,7 +198,7 @@ def specific_assign(
         if before is not None and before.pk == catalogue.pk:
             return locked
         if not catalogue.is_frozen:
-            _freeze_for_cycle(actor, catalogue)
+            _freeze_for_cycle(actor, catalogue, locked)
         locked.specific_catalogue = catalogue
         locked.save(update_fields=["specific_catalogue"])
         # Targets of the old catalogue's gauges mean nothing for the new one.

@@ -71,6 +71,17 @@ def test_staff_assign_a_draft_specific_catalogue_which_is_frozen_and_audited(cyc
     assert AuditEvent.objects.filter(action="specific.assign").count() == 1
 
 
+def test_staff_assign_a_shared_draft_which_is_frozen_for_the_cycle(cycle, demo_user):
+    # given: specific indicators shared by every province, which staff cannot freeze alone
+    catalogue = specific("shared-1403-ed-specific", province=None)
+    # when
+    specific_assign(
+        actor=demo_user("staff"), participation=participation(cycle, "AR-ED"), catalogue=catalogue
+    )
+    # then
+    assert Catalogue.objects.get(pk=catalogue.pk).status == Status.FROZEN
+
+
 @pytest.mark.parametrize("case", ["agency_user", "general", "other_year"])
 def test_specific_assign_is_refused_and_nothing_changes(cycle, demo_user, case):
     # given
