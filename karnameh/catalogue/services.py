@@ -250,12 +250,26 @@ def catalogue_copy(
 
 
 def catalogue_freeze(
-    *, actor: Any, catalogue: Catalogue, reason: str = "", ip: str | None = None
+    *,
+    actor: Any,
+    catalogue: Catalogue,
+    reason: str = "",
+    ip: str | None = None,
+    for_cycle: bool = False,
 ) -> Catalogue:
-    """Freeze a draft for good: a cycle is about to score agencies with it."""
+    """Freeze a draft for good: a cycle is about to score agencies with it.
+
+    ``for_cycle``: a cycle is being created with it (cycles.services.cycle_create, which has
+    checked ``cycle.create`` and names the cycle in ``reason``). Staff may then freeze a shared
+    catalogue they could not freeze from the catalogue pages, and one already frozen is simply
+    used again: many cycles may score with the same catalogue.
+    """
     with transaction.atomic():
         locked = Catalogue.objects.select_for_update().get(pk=catalogue.pk)
-        require(actor, "catalogue.freeze", locked)
+        if for_cycle and locked.is_frozen:
+            return locked
+        if not for_cycle:
+            require(actor, "catalogue.freeze", locked)
         if locked.is_frozen:
             raise DomainError(
                 _("The catalogue “%(title)s” is already frozen.") % {"title": locked.title},

@@ -1,14 +1,20 @@
 """Reading cycles and participations, always through what the reader may see."""
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from karnameh.accounts.models import Role
 from karnameh.accounts.permissions import PROVINCE_WIDE, grants, has_role, require, visible_agencies
+from karnameh.agencies.models import Province
 
-from .models import Cycle, CycleStatus, Participation
+from .deadlines import TEHRAN
+from .models import Cycle, CycleStatus, Participation, Step
+from .steps import STEP_BY_NUMBER
 
 
 def visible_cycles(user: Any) -> QuerySet[Cycle]:
@@ -57,3 +63,41 @@ def visible_participation(user: Any, cycle_pk: int, agency_code: str) -> Partici
     )
     require(user, "participation.view", participation)
     return participation
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    """One step as the calendar shows it."""
+
+    step: Step
+    title: object
+    role: str
+    current: bool
+    overdue: bool
+
+
+def calendar(cycle: Cycle, *, today: dt.date | None = None) -> list[CalendarRow]:
+    """The twelve steps with today's highlighted and the late ones marked (days in Tehran)."""
+    day = today or timezone.localtime(timezone.now(), TEHRAN).date()
+    labels = dict(Role.choices)
+    rows = []
+    for step in cycle.steps.all():
+        kind = STEP_BY_NUMBER[step.number]
+        rows.append(
+            CalendarRow(
+                step=step,
+                title=kind.title,
+                role=str(labels.get(kind.role, kind.role)),
+                current=step.planned_start <= day <= step.planned_end,
+                overdue=step.actual_end is None and step.planned_end < day,
+            )
+        )
+    return rows
+
+
+def managed_provinces(user: Any) -> QuerySet[Province]:
+    """Provinces in which the user may open a cycle (the administrator: every one)."""
+    if has_role(user, Role.ADMIN):
+        return Province.objects.order_by("name")
+    own = {g.province_id for g in grants(user) if g.role == Role.STAFF}
+    return Province.objects.filter(pk__in=own).order_by("name")
