@@ -32,3 +32,13 @@ def email_notifications(notification_ids: list[int]) -> int:
         Notification.objects.filter(pk=row.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent
+
+
+@task()
+def remind() -> dict[str, int]:
+    """The daily reminders, for a scheduler that enqueues tasks instead of running commands."""
+    # Imported here: reminders use the services, which enqueue the task above.
+    from .reminders import send_reminders
+
+    sent = send_reminders()
+    return {"reminders": sent.reminders, "notifications": sent.notifications}
