@@ -1,4 +1,39 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
+
+from . import views_workspace as workspace
+
+
+class PartConverter:
+    """``general`` or ``specific`` only, so a gauge's address never shadows another page's."""
+
+    regex = "general|specific"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(PartConverter, "part")
 
 app_name = "assessments"
-urlpatterns: list = []
+
+GAUGE = "<int:cycle>/<str:agency>/<part:part>/<str:gauge>/"
+
+urlpatterns = [
+    # The workspace: every gauge by axis, one gauge's editor, its evidence.
+    path("<int:cycle>/<str:agency>/", workspace.workspace_page, name="workspace"),
+    path(GAUGE, workspace.gauge_page, name="gauge"),
+    path(f"{GAUGE}score/", workspace.gauge_score, name="gauge-score"),
+    path(f"{GAUGE}save/", workspace.gauge_save, name="gauge-save"),
+    path(f"{GAUGE}evidence/", workspace.evidence_add_view, name="evidence-add"),
+    path(
+        "<int:cycle>/<str:agency>/evidence/<int:pk>/", workspace.evidence_download, name="evidence"
+    ),
+    path(
+        "<int:cycle>/<str:agency>/evidence/<int:pk>/remove/",
+        workspace.evidence_remove_view,
+        name="evidence-remove",
+    ),
+]
