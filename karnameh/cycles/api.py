@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from karnameh.accounts.models import User
 from karnameh.accounts.permissions import require
@@ -84,6 +85,14 @@ class ParticipantOut(Schema):
 class CycleDetailOut(CycleOut):
     steps: list[StepOut]
     participants: list[ParticipantOut]
+
+    @staticmethod
+    def resolve_steps(obj: Cycle) -> list[Step]:
+        return list(obj.steps.all())
+
+    @staticmethod
+    def resolve_participants(obj: Cycle) -> list[Participation]:
+        return list(getattr(obj, "visible_participants", []))
 
 
 class CycleIn(Schema):
@@ -165,13 +174,11 @@ class AttendanceOut(Schema):
         return obj.agency.code if obj.agency_id else None  # type: ignore[union-attr]
 
 
-def _detail(request: HttpRequest, cycle: Cycle) -> dict[str, Any]:
+def _detail(request: HttpRequest, cycle: Cycle) -> Cycle:
+    """The cycle with the participations this caller may see (an agency: its own)."""
     participants = visible_participations(request.user).filter(cycle=cycle)
-    return {
-        **CycleOut.from_orm(cycle).dict(),
-        "steps": list(cycle.steps.all()),
-        "participants": list(participants.order_by("agency__code")),
-    }
+    cycle.visible_participants = list(participants.order_by("agency__code"))  # type: ignore[attr-defined]
+    return cycle
 
 
 @router.get("/", response=list[CycleOut], summary="Cycles the caller may see")
@@ -201,7 +208,7 @@ def create_cycle(request: HttpRequest, payload: CycleIn) -> Any:
         composition=payload.composition,
         ip=client_ip(request),
     )
-    return 201, _detail(request, visible_cycle(request.user, cycle.pk))
+    return Status(201, _detail(request, visible_cycle(request.user, cycle.pk)))
 
 
 @router.patch("/{pk}", response=CycleDetailOut, summary="Change title or composition")
@@ -304,7 +311,7 @@ def create_workshop(request: HttpRequest, pk: int, payload: WorkshopIn) -> Any:
     workshop = workshop_save(
         actor=request.user, cycle=cycle, ip=client_ip(request), **payload.dict()
     )
-    return 201, workshop
+    return Status(201, workshop)
 
 
 @router.put("/{pk}/workshops/{workshop_id}", response=WorkshopOut, summary="Change a workshop")

@@ -6,12 +6,14 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from karnameh.agencies.models import Agency, Province
 from karnameh.catalogue.models import Catalogue, Kind, Level
 from karnameh.catalogue.selectors import visible_catalogues
 from karnameh.common.forms import Form, JalaliDateField
+from karnameh.common.text import persian_digits
 from karnameh.scoring import Catalogue as EngineCatalogue
 
 from .deadlines import TEHRAN
@@ -54,7 +56,7 @@ class CycleCreateForm(CompositionForm):
         label=_("Catalogue of general indicators"), queryset=Catalogue.objects.none()
     )
     title = forms.CharField(label=_("Title"), max_length=300)
-    start = JalaliDateField(label=_("First day of step 1"))
+    start = JalaliDateField(label=_("First day of the first step"))
 
     field_order = ["year", "level", "province", "general_catalogue", "title", "start"]
 
@@ -133,7 +135,7 @@ class WeightsForm(Form):
             name = f"w{number}"
             self.codes[name] = indicator.code
             self.fields[name] = forms.DecimalField(
-                label=f"{indicator.code} {indicator.title}",
+                label=persian_digits(f"{indicator.code} {indicator.title}"),
                 required=False,
                 min_value=0,
                 initial=stored.get(indicator.code, 1),
@@ -156,11 +158,24 @@ class UploadForm(Form):
     upload = forms.FileField(label=_("File"))
 
 
+def _workshop_steps() -> list[tuple[int, str]]:
+    # Built when the form is, so the step numbers come out in Persian digits.
+    audience = {2: gettext("evaluators"), 4: gettext("agencies")}
+    return [
+        (
+            number,
+            gettext("Step %(number)s: %(audience)s")
+            % {"number": persian_digits(number), "audience": audience[number]},
+        )
+        for number in WORKSHOP_STEPS
+    ]
+
+
 class WorkshopForm(Form):
     step = forms.TypedChoiceField(
         label=_("Step"),
         coerce=int,
-        choices=[(2, _("Step 2: evaluators")), (4, _("Step 4: agencies"))],
+        choices=_workshop_steps,
     )
     title = forms.CharField(label=_("Title"), max_length=300)
     audience = forms.ChoiceField(label=_("Audience"), choices=Workshop.Audience.choices)
