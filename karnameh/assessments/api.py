@@ -18,7 +18,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
-from ninja import File, Header, Router, Schema
+from ninja import File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from karnameh.accounts.permissions import require
@@ -242,7 +242,7 @@ def delete_evidence(request: HttpRequest, cycle: int, agency: str, id: int) -> A
         Evidence.objects.select_related("file"), pk=id, participation=p, removed_at__isnull=True
     )
     evidence_remove(actor=request.user, evidence=evidence, ip=client_ip(request))
-    return 204, None
+    return Status(204, None)
 
 
 def _row(p: Any, part: str, gauge: str) -> GaugeRow:
@@ -302,13 +302,16 @@ def put_gauge(
             ip=client_ip(request),
         )
     except Conflict as conflict:
-        return 409, {
-            "detail": conflict.message,
-            "code": conflict.code,
-            "theirs": conflict.theirs,
-            "mine": conflict.mine,
-        }
-    return 200, saved
+        return Status(
+            409,
+            {
+                "detail": conflict.message,
+                "code": conflict.code,
+                "theirs": conflict.theirs,
+                "mine": conflict.mine,
+            },
+        )
+    return Status(200, saved)
 
 
 @router.post(
@@ -338,4 +341,4 @@ def post_evidence(
         )
         for upload in files
     ]
-    return 201, added
+    return Status(201, added)

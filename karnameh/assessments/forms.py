@@ -156,6 +156,12 @@ class AnswerForm(TryForm):
             for each in self.fields.values():
                 each.disabled = True
 
+    def full_clean(self) -> None:
+        raw = self.data
+        super().full_clean()
+        # Cleaned values are normalised (ASCII digits); the form shows back what was typed.
+        self.data = raw
+
     @staticmethod
     def _row_count(table: Table, data: QueryDict | None, stored: dict[str, Any]) -> int:
         if data is None:
