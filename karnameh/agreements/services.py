@@ -4,7 +4,6 @@ The participation row is the lock: versions of one agency's MoU are numbered and
 after another, so two people approving or starting at the same moment are served in turn.
 """
 
-import inspect
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -149,14 +148,9 @@ def _freeze_for_cycle(actor: Any, catalogue: Catalogue, participation: Participa
         "agency": participation.agency.name,
         "cycle": participation.cycle.title,
     }
-    freeze: Any = catalogue_freeze
     # ``for_cycle`` lets staff freeze a shared catalogue they do not manage, for their own
-    # cycle (the right checked here is ``specific.assign``); catalogue services without it
-    # freeze by the usual right alone.
-    if "for_cycle" in inspect.signature(catalogue_freeze).parameters:
-        freeze(actor=actor, catalogue=catalogue, reason=reason, for_cycle=True)
-    else:
-        freeze(actor=actor, catalogue=catalogue, reason=reason)
+    # cycle (the right checked here is ``specific.assign``).
+    catalogue_freeze(actor=actor, catalogue=catalogue, reason=reason, for_cycle=True)
 
 
 def specific_assign(
