@@ -37,3 +37,16 @@ urlpatterns = [
         name="evidence-remove",
     ),
 ]
+
+# Submission, approval, transfer, returns and extensions (views_workflow). Put first: their
+# literal segments (act/, submit/) would otherwise be taken for a part and a gauge code.
+from . import views_workflow as wf  # noqa: E402
+
+urlpatterns[:0] = [
+    path("<int:cycle_pk>/", wf.cycle_participations, name="cycle"),
+    path("<int:cycle_pk>/<str:agency_code>/submit/", wf.submit_check, name="submit"),
+    path("<int:cycle_pk>/<str:agency_code>/receipt/", wf.receipt, name="receipt"),
+    path("<int:cycle_pk>/<str:agency_code>/extend/", wf.extend, name="extend"),
+    path("<int:cycle_pk>/<str:agency_code>/minutes/", wf.minutes, name="minutes"),
+    path("<int:cycle_pk>/<str:agency_code>/act/<str:name>/", wf.act, name="act"),
+]
