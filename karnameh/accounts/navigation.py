@@ -19,11 +19,17 @@ class MenuItem:
 
 MENU = (
     MenuItem("home", _("Home"), "home", "home.view"),
+    MenuItem("mine", _("My self-assessment"), "assessments:mine", "assessment.mine"),
+    MenuItem("cycles", _("Evaluation cycles"), "cycles:list", "cycle.list"),
     MenuItem("agencies", _("Agencies"), "agencies:list", "agency.list"),
     MenuItem("agency-import", _("Import agencies"), "agencies:import", "agency.import"),
     MenuItem("catalogues", _("Catalogues"), "catalogue:list", "catalogue.list"),
+    MenuItem(
+        "feedback", _("Surveys, complaints and suggestions"), "feedback:list", "feedback.list"
+    ),
     MenuItem("audit", _("Audit log"), "audit:list", "audit.list"),
     MenuItem("api-docs", _("API"), "api:openapi-view", "api.docs"),
+    MenuItem("tokens", _("API tokens"), "accounts:tokens", "token.list"),
     MenuItem("admin", _("Administration"), "admin:index", "admin.site"),
 )
 

@@ -47,6 +47,7 @@ def _register_routers() -> None:
     from karnameh.agencies.api import router as agencies_router
     from karnameh.agreements.api import router as agreements_router
     from karnameh.assessments.api import router as assessments_router
+    from karnameh.assessments.api_workflow import router as assessment_workflow_router
     from karnameh.catalogue.api import router as catalogues_router
     from karnameh.cycles.api import router as cycles_router
     from karnameh.feedback.api import router as feedback_router
@@ -57,6 +58,9 @@ def _register_routers() -> None:
     api.add_router("/catalogues", catalogues_router)
     api.add_router("/cycles", cycles_router)
     api.add_router("/agreements", agreements_router)
+    # Transitions first: ``{cycle}/{agency}/transitions/{name}`` would otherwise be taken for
+    # a workspace gauge's ``{cycle}/{agency}/{part}/{gauge}``.
+    api.add_router("/assessments", assessment_workflow_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/feedback", feedback_router)

@@ -342,8 +342,3 @@ def post_evidence(
         for upload in files
     ]
     return Status(201, added)
-
-
-from .api_workflow import router as workflow_router  # noqa: E402
-
-router.add_router("", workflow_router)

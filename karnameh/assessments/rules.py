@@ -6,7 +6,7 @@ rules cover reading and editing.
 
 from typing import Any
 
-from karnameh.accounts.permissions import AGENCY_SCOPED, Rule, agency_role
+from karnameh.accounts.permissions import AGENCY_SCOPED, Rule, agency_role, has_role
 from karnameh.cycles.rules import manages_cycle, sees_participation
 
 
@@ -27,6 +27,8 @@ def _transition(name: str) -> Rule:
 
 RULES: dict[str, Rule] = {
     "assessment.view": sees_participation,
+    # The menu's «my self-assessment»: the agency's own users and performance office.
+    "assessment.mine": lambda u, _o: has_role(u, *AGENCY_SCOPED),
     "assessment.edit": edits_assessment,
     "evidence.download": sees_participation,
     # Staff give one agency more time, with a reason and a new deadline.

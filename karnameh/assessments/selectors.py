@@ -224,3 +224,19 @@ def _row(
         prefill=_prefill(gauge, last_year.get(key, {})),
         later=later,
     )
+
+
+def own_participations(user: Any) -> list[Participation]:
+    """The published cycles the user's own agencies take part in, newest first."""
+    from karnameh.accounts.models import Role
+    from karnameh.accounts.permissions import grants
+    from karnameh.cycles.models import CycleStatus
+
+    agencies = {
+        g.agency_id for g in grants(user) if g.role in (Role.AGENCY, Role.PERFORMANCE_OFFICE)
+    }
+    return list(
+        Participation.objects.filter(agency_id__in=agencies, cycle__status=CycleStatus.PUBLISHED)
+        .select_related("cycle", "agency")
+        .order_by("-cycle__year", "agency__code")
+    )

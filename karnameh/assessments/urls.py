@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from . import views_mine
 from . import views_workspace as workspace
 
 
@@ -22,6 +23,7 @@ app_name = "assessments"
 GAUGE = "<int:cycle>/<str:agency>/<part:part>/<str:gauge>/"
 
 urlpatterns = [
+    path("mine/", views_mine.mine, name="mine"),
     # The workspace: every gauge by axis, one gauge's editor, its evidence.
     path("<int:cycle>/<str:agency>/", workspace.workspace_page, name="workspace"),
     path(GAUGE, workspace.gauge_page, name="gauge"),

@@ -39,6 +39,7 @@ from .models import Evidence
 from .scoring import LATER, Sheet, self_score, sheet, sheets
 from .selectors import GaugeRow, workspace
 from .services import Conflict, answer_save, entry_lock, evidence_add, evidence_remove
+from .views_workflow import workflow_context
 
 
 def assessment_of(user: Any, cycle: int, agency: str) -> Participation:
@@ -71,6 +72,8 @@ def _header(request: HttpRequest, p: Participation) -> dict[str, Any]:
 def workspace_page(request: HttpRequest, cycle: int, agency: str) -> HttpResponse:
     p = assessment_of(request.user, cycle, agency)
     context = {**_header(request, p), "ws": workspace(p), "labels": STATUS_LABELS}
+    # The submit, approve and transfer panel (views_workflow) sits under the progress.
+    context.update(workflow_context(request.user, p))
     return render(request, "assessments/workspace.html", context)
 
 

@@ -10,16 +10,37 @@ from karnameh.audit.models import AuditEvent
 from karnameh.common.factories import ProvinceFactory, UserFactory
 
 EXPECTED_MENU = {
-    "admin": ["home", "agencies", "agency-import", "catalogues", "audit", "api-docs", "admin"],
-    "staff": ["home", "agencies", "agency-import", "catalogues", "audit", "api-docs"],
-    "evaluator": ["home", "catalogues"],
-    "agency": ["home", "agencies", "catalogues"],
-    "office": ["home", "agencies", "catalogues"],
-    "hq": ["home", "agencies", "catalogues"],
-    "assessor": ["home", "catalogues"],
-    "deputy": ["home", "agencies", "catalogues"],
-    "council": ["home", "agencies", "catalogues"],
-    "national": ["home", "agencies", "catalogues"],
+    "admin": [
+        "home",
+        "cycles",
+        "agencies",
+        "agency-import",
+        "catalogues",
+        "feedback",
+        "audit",
+        "api-docs",
+        "tokens",
+        "admin",
+    ],
+    "staff": [
+        "home",
+        "cycles",
+        "agencies",
+        "agency-import",
+        "catalogues",
+        "feedback",
+        "audit",
+        "api-docs",
+        "tokens",
+    ],
+    "evaluator": ["home", "cycles", "catalogues", "tokens"],
+    "agency": ["home", "mine", "cycles", "agencies", "catalogues", "feedback", "tokens"],
+    "office": ["home", "mine", "cycles", "agencies", "catalogues", "feedback", "tokens"],
+    "hq": ["home", "cycles", "agencies", "catalogues", "tokens"],
+    "assessor": ["home", "cycles", "catalogues", "tokens"],
+    "deputy": ["home", "cycles", "agencies", "catalogues", "tokens"],
+    "council": ["home", "cycles", "agencies", "catalogues", "tokens"],
+    "national": ["home", "cycles", "agencies", "catalogues", "tokens"],
 }
 
 

@@ -1,38 +1,19 @@
-"""The workflow's API: transitions (JSON and multipart), extensions, the cycle's list.
-
-The transitions are called through an API that mounts only the workflow's router, with the
-project's error handlers: in the project's API the workspace's ``{part}/{gauge}`` route is
-matched first (see the report; the lead mounts this router ahead of it).
-"""
+"""The workflow's API (/api/v1/assessments/): transitions (JSON and multipart), extensions,
+the cycle's list."""
 
 import datetime as dt
 
 import pytest
 import time_machine
-from django.http import Http404
 from django.test import Client
-from django.urls import path
-from ninja import NinjaAPI
-from ninja.security import django_auth
 
-from karnameh.api.api import domain_error, not_found
-from karnameh.assessments.api_workflow import router
 from karnameh.assessments.selectors import workspace
 from karnameh.audit.models import AuditEvent
-from karnameh.common.errors import DomainError
 from karnameh.cycles.models import AssessmentState as S
 from karnameh.cycles.tests.builders import after_step, open_cycle, participation, step_day
 from karnameh.files.tests.corpus import pdf
 
 from .test_transitions import at_state, snapshot
-
-_api = NinjaAPI(urls_namespace="workflow-api-test", auth=django_auth)
-_api.add_exception_handler(DomainError, domain_error)  # type: ignore[arg-type]
-_api.add_exception_handler(Http404, not_found)  # type: ignore[arg-type]
-_api.add_router("/assessments", router)
-urlpatterns = [path("api/v1/", _api.urls)]
-
-pytestmark = pytest.mark.urls(__name__)
 
 
 @pytest.fixture
