@@ -28,8 +28,9 @@ def open_cycle(
     agencies: Iterable[str] = ("AR-ED", "AR-EF", "AR-TAX", "AR-WEL"),
     published: bool = True,
     start: dt.date = START,
+    catalogue: Catalogue | None = None,
 ) -> Cycle:
-    catalogue = Catalogue.objects.get(code=DEMO_CATALOGUE)
+    catalogue = catalogue or Catalogue.objects.get(code=DEMO_CATALOGUE)
     if not catalogue.is_frozen:
         catalogue.status = Status.FROZEN
         catalogue.frozen_at = timezone.now()
