@@ -183,11 +183,12 @@ def _not_xlsx() -> ImportRejected:
     )
 
 
-def read_sheet(upload: IO[bytes] | bytes, *, filename: str = "") -> list[SheetRow]:
-    """The data rows of an uploaded workbook, keyed by column; refuses unreadable files.
+def open_workbook(upload: IO[bytes] | bytes, *, filename: str = "") -> Any:
+    """An uploaded workbook opened read-only, or ``ImportRejected`` saying how to fix it.
 
-    Columns are found by their header, so their order does not matter and extra columns
-    (notes people add) are ignored. Blank rows are skipped.
+    Every Excel import reads its untrusted file through here: size limits before and after
+    unpacking (a "zip bomb"), and one remedy for whatever openpyxl cannot read. The caller
+    closes the workbook.
     """
     if filename and not filename.lower().endswith((".xlsx", ".xlsm")):
         raise _not_xlsx()
@@ -201,11 +202,20 @@ def read_sheet(upload: IO[bytes] | bytes, *, filename: str = "") -> list[SheetRo
     if unpacked > MAX_UNPACKED_BYTES:
         raise _file_error(_("The file is too large once unpacked."), "file_too_large")
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
         # Whatever openpyxl trips over in an untrusted file (a zip that is not a workbook, a
         # damaged part), the person's remedy is the same: save it again as .xlsx.
         raise _not_xlsx() from None
+
+
+def read_sheet(upload: IO[bytes] | bytes, *, filename: str = "") -> list[SheetRow]:
+    """The data rows of an uploaded workbook, keyed by column; refuses unreadable files.
+
+    Columns are found by their header, so their order does not matter and extra columns
+    (notes people add) are ignored. Blank rows are skipped.
+    """
+    workbook = open_workbook(upload, filename=filename)
     try:
         return _rows_of(workbook)
     finally:
