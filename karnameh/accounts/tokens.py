@@ -116,7 +116,9 @@ def token_revoke(*, actor: Any, token: ApiToken, ip: str | None = None) -> ApiTo
     from .permissions import require
 
     with transaction.atomic():
-        locked = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+        locked = (
+            ApiToken.objects.select_for_update(of=("self",)).select_related("user").get(pk=token.pk)
+        )
         require(actor, "token.revoke", locked)
         if locked.revoked_at is not None:
             raise DomainError(gettext("This token is already revoked."), code="already_revoked")

@@ -49,7 +49,7 @@ class TargetsRejected(DomainError):
 
 def _locked(participation: Participation) -> Participation:
     return (
-        Participation.objects.select_for_update()
+        Participation.objects.select_for_update(of=("self",))
         .select_related("cycle", "cycle__general_catalogue", "agency", "specific_catalogue")
         .get(pk=participation.pk)
     )

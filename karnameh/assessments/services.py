@@ -158,7 +158,7 @@ def answer_save(
             cleaned = clean_answer(indicator, gauge, data)
             note = normalize_fa(str(comment or "")).strip()[:MAX_TEXT]
             answer = (
-                Answer.objects.select_for_update()
+                Answer.objects.select_for_update(of=("self",))
                 .select_related("updated_by")
                 .filter(participation=locked, part=part, gauge_code=gauge_code)
                 .first()
@@ -274,7 +274,11 @@ def evidence_remove(*, actor: Any, evidence: Evidence, ip: str | None = None) ->
         locked = _locked(evidence.participation)
         require(actor, "assessment.edit", locked)
         _check_open(locked)
-        row = Evidence.objects.select_for_update().select_related("file").get(pk=evidence.pk)
+        row = (
+            Evidence.objects.select_for_update(of=("self",))
+            .select_related("file")
+            .get(pk=evidence.pk)
+        )
         if row.removed_at is not None:
             raise DomainError(_("This file was already removed."))
         row.removed_at, row.removed_by = timezone.now(), actor

@@ -44,7 +44,7 @@ def _checked_composition(composition: Mapping[str, object]) -> dict[str, int | f
 
 
 def _lock(cycle: Cycle) -> Cycle:
-    return Cycle.objects.select_for_update().select_related("province").get(pk=cycle.pk)
+    return Cycle.objects.select_for_update(of=("self",)).select_related("province").get(pk=cycle.pk)
 
 
 def _refuse_closed(cycle: Cycle) -> None:
@@ -213,7 +213,7 @@ def weights_set(
 
 
 def _lock_step(step: Step) -> Step:
-    return Step.objects.select_for_update().select_related("cycle").get(pk=step.pk)
+    return Step.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=step.pk)
 
 
 def _step_name(step: Step) -> str:

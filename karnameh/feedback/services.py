@@ -141,7 +141,9 @@ def feedback_create(
 
 def _locked(feedback: Feedback) -> Feedback:
     return (
-        Feedback.objects.select_for_update().select_related("agency", "author").get(pk=feedback.pk)
+        Feedback.objects.select_for_update(of=("self",))
+        .select_related("agency", "author")
+        .get(pk=feedback.pk)
     )
 
 
