@@ -15,6 +15,7 @@ urlpatterns = [
     path("assessments/", include("karnameh.assessments.urls")),
     path("notifications/", include("karnameh.notifications.urls")),
     path("feedback/", include("karnameh.feedback.urls")),
+    path("evaluations/", include("karnameh.evaluations.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "karnameh.assessments",
     "karnameh.notifications",
     "karnameh.feedback",
+    "karnameh.evaluations",
     "karnameh.api",
 ]
 

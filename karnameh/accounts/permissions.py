@@ -212,10 +212,11 @@ def _add_app_rules() -> None:
     from karnameh.agreements.rules import RULES as agreements
     from karnameh.assessments.rules import RULES as assessments
     from karnameh.cycles.rules import RULES as cycles
+    from karnameh.evaluations.rules import RULES as evaluations
     from karnameh.feedback.rules import RULES as feedback
     from karnameh.notifications.rules import RULES as notifications
 
-    for table in (cycles, agreements, assessments, notifications, feedback):
+    for table in (cycles, agreements, assessments, notifications, feedback, evaluations):
         clash = RULES.keys() & table.keys()
         if clash:
             raise RuntimeError(f"actions defined twice: {sorted(clash)}")

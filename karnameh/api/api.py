@@ -50,6 +50,7 @@ def _register_routers() -> None:
     from karnameh.assessments.api_workflow import router as assessment_workflow_router
     from karnameh.catalogue.api import router as catalogues_router
     from karnameh.cycles.api import router as cycles_router
+    from karnameh.evaluations.api import router as evaluations_router
     from karnameh.feedback.api import router as feedback_router
     from karnameh.notifications.api import router as notifications_router
 
@@ -64,6 +65,7 @@ def _register_routers() -> None:
     api.add_router("/assessments", assessments_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/feedback", feedback_router)
+    api.add_router("/evaluations", evaluations_router)
 
 
 _register_routers()

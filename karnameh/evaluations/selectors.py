@@ -1,0 +1,110 @@
+"""Reading assignments: the staff's board of a cycle and an evaluator's queue."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from karnameh.accounts.models import User
+from karnameh.accounts.permissions import require
+from karnameh.cycles.models import AssessmentState, Cycle, Participation
+
+from .models import Assignment
+from .rules import QueueOf
+from .suggest import province_evaluators, workload
+
+
+def active_assignments(cycle: Cycle) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(
+        participation__cycle=cycle, removed_at__isnull=True
+    ).select_related("evaluator", "participation__agency")
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    participation: Participation
+    general: list[Assignment]
+    specific: list[Assignment]
+
+
+@dataclass(frozen=True)
+class Load:
+    evaluator: User
+    scope: str
+    origin: str
+    count: int
+
+
+def board(cycle: Cycle) -> list[BoardRow]:
+    """Every participation of the cycle with its active assignments, in three queries."""
+    participations = (
+        Participation.objects.filter(cycle=cycle)
+        .select_related("agency")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(removed_at__isnull=True).select_related(
+                    "evaluator"
+                ),
+                to_attr="active",
+            )
+        )
+        .order_by("agency__code")
+    )
+    return [
+        BoardRow(
+            participation=p,
+            general=[a for a in p.active if a.scope == "general"],
+            specific=[a for a in p.active if a.scope == "specific"],
+        )
+        for p in participations
+    ]
+
+
+def evaluator_loads(cycle: Cycle) -> list[Load]:
+    """Each evaluator of the cycle's province and how many assignments they hold in it."""
+    counts = workload(cycle)
+    roles = province_evaluators(cycle).order_by("user__username")
+    return [
+        Load(r.user, r.evaluator_scope, r.evaluator_origin, counts.get(r.user_id, 0)) for r in roles
+    ]
+
+
+def queue_evaluator(user: Any, cycle: Cycle, username: str | None) -> User:
+    """Whose queue is shown: the user's own, or (staff) the named evaluator's in the province."""
+    if not username or username == user.get_username():
+        evaluator: User = user
+    else:
+        evaluator = get_object_or_404(
+            User.objects.filter(pk__in=province_evaluators(cycle).values("user_id")),
+            username=username,
+        )
+    require(user, "evaluation.queue", QueueOf(cycle, evaluator))
+    return evaluator
+
+
+@dataclass(frozen=True)
+class Queue:
+    assignments: list[Assignment]
+    ready: int
+    total: int
+
+
+def queue(cycle: Cycle, evaluator: User) -> Queue:
+    """The evaluator's active assignments in the cycle; ready = self-assessment transferred."""
+    assignments = list(
+        Assignment.objects.filter(
+            participation__cycle=cycle, evaluator=evaluator, removed_at__isnull=True
+        ).select_related("participation__agency")
+    )
+    # Two parts of one agency are one agency to prepare for.
+    agencies = {a.participation_id: a.participation.state for a in assignments}
+    ready = sum(1 for state in agencies.values() if state == AssessmentState.TRANSFERRED)
+    return Queue(assignments=assignments, ready=ready, total=len(agencies))
+
+
+def cycle_participation(cycle: Cycle, pk: int) -> Participation:
+    return get_object_or_404(
+        Participation.objects.select_related("cycle", "agency"), cycle=cycle, pk=pk
+    )
