@@ -13,6 +13,7 @@ from karnameh.agencies.models import Agency
 from karnameh.audit.services import record
 from karnameh.catalogue.models import Axis
 from karnameh.common.errors import DomainError
+from karnameh.common.text import persian_digits
 from karnameh.cycles.models import Cycle, Participation
 
 from .models import Assignment, ConflictDeclaration
@@ -42,7 +43,8 @@ def _check_axes(participation: Participation, scope: str, axes: Iterable[str]) -
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise DomainError(
-            _("The catalogue of this part has no axis %(codes)s.") % {"codes": "، ".join(unknown)},
+            _("The catalogue of this part has no axis %(codes)s.")
+            % {"codes": persian_digits("، ".join(unknown))},
             code="unknown_axes",
         )
     return sorted(set(codes), key=codes.index)

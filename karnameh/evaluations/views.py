@@ -14,6 +14,7 @@ from karnameh.accounts.permissions import may, require
 from karnameh.accounts.throttle import client_ip
 from karnameh.agencies.models import Agency
 from karnameh.common.errors import DomainError
+from karnameh.common.text import persian_digits
 from karnameh.cycles.models import Cycle, Participation
 from karnameh.cycles.selectors import visible_cycle
 
@@ -161,7 +162,9 @@ def apply_view(request: HttpRequest, cycle: int) -> HttpResponse:
             raise
         messages.error(request, error.message)
         return redirect(f"{request.path.removesuffix('apply/')}?scope={scope}")
-    messages.success(request, _("%(count)s assignments were made.") % {"count": len(made)})
+    messages.success(
+        request, _("%(count)s assignments were made.") % {"count": persian_digits(len(made))}
+    )
     return redirect("evaluations:board", cycle=found.pk)
 
 
