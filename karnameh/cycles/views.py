@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from karnameh.accounts.permissions import may, require
+from karnameh.accounts.models import Role
+from karnameh.accounts.permissions import has_role, may, require
 from karnameh.accounts.throttle import client_ip
 from karnameh.common.errors import DomainError
 from karnameh.files.responses import file_response
@@ -86,6 +87,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_publish": not cycle.is_published and may(request.user, "cycle.publish", cycle),
         "upload_form": UploadForm() if may_change and not cycle.is_published else None,
         "circular": cycle.circular,
+        # Evaluation (steps 8 on): staff assign evaluators, an evaluator opens their queue.
+        "may_assign": cycle.is_published and may(request.user, "evaluation.assign", cycle),
+        "is_evaluator": cycle.is_published and has_role(request.user, Role.EVALUATOR),
     }
     return render(request, "cycles/detail.html", context)
 
