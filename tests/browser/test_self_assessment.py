@@ -65,6 +65,7 @@ def test_an_agency_enters_submits_and_its_hq_approves_and_transfers(
     assert str(answer.score) == "3.50"
 
     # when: a report is attached, under a Persian name
+    page.wait_for_load_state("networkidle")
     page.locator("#evidence-files").set_input_files(
         {"name": "گزارش شکایات ۱۴۰۳.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
@@ -74,7 +75,9 @@ def test_an_agency_enters_submits_and_its_hq_approves_and_transfers(
     assert Evidence.objects.get(participation=_ar_ed()).file.sha256
     _screenshot(page, "workspace-gauge", tmp_path)
 
-    # when: back to the workspace, checked and submitted
+    # when: back to the workspace, checked and submitted (once the editor's own requests are
+    # done: leaving mid-request would abort them, as a person's browser would)
+    page.wait_for_load_state("networkidle")
     page.get_by_test_id("menu").locator("[data-menu=mine]").click()
     page.get_by_role("link", name="بررسی و ارسال").click()
     expect(page.get_by_test_id("submit-check")).to_be_visible()
