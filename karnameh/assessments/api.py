@@ -29,9 +29,8 @@ from karnameh.files.responses import file_response
 from karnameh.scoring.engine import STATUS_LABELS
 
 from .models import Evidence
-from .selectors import GaugeRow, workspace
+from .selectors import GaugeRow, gauge_or_404, visible_assessment, workspace
 from .services import Conflict, answer_save, entry_lock, evidence_add, evidence_remove
-from .views_workspace import assessment_of, gauge_of
 
 router = Router(tags=["assessments"])
 
@@ -185,7 +184,7 @@ def _gauge_state(row: GaugeRow) -> dict[str, Any]:
     summary="An agency's self-assessment: state, deadline, progress, axes and gauges",
 )
 def get_workspace(request: HttpRequest, cycle: int, agency: str) -> dict[str, Any]:
-    p = assessment_of(request.user, cycle, agency)
+    p = visible_assessment(request.user, cycle, agency)
     ws = workspace(p)
     closes = deadline(p, SELF_ASSESSMENT)
     return {
@@ -225,7 +224,7 @@ def get_workspace(request: HttpRequest, cycle: int, agency: str) -> dict[str, An
     summary="Download one evidence file",
 )
 def download_evidence(request: HttpRequest, cycle: int, agency: str, id: int) -> HttpResponseBase:
-    p = assessment_of(request.user, cycle, agency)
+    p = visible_assessment(request.user, cycle, agency)
     require(request.user, "evidence.download", p)
     evidence = get_object_or_404(Evidence.objects.select_related("file"), pk=id, participation=p)
     return file_response(evidence.file)
@@ -237,7 +236,7 @@ def download_evidence(request: HttpRequest, cycle: int, agency: str, id: int) ->
     summary="Take a file off its gauge (it stays in the record, marked removed)",
 )
 def delete_evidence(request: HttpRequest, cycle: int, agency: str, id: int) -> Any:
-    p = assessment_of(request.user, cycle, agency)
+    p = visible_assessment(request.user, cycle, agency)
     evidence = get_object_or_404(
         Evidence.objects.select_related("file"), pk=id, participation=p, removed_at__isnull=True
     )
@@ -246,9 +245,9 @@ def delete_evidence(request: HttpRequest, cycle: int, agency: str, id: int) -> A
 
 
 def _row(p: Any, part: str, gauge: str) -> GaugeRow:
-    gauge_of(p, part, gauge)
+    gauge_or_404(p, part, gauge)
     row = workspace(p, only={(part, gauge)}).row(part, gauge)
-    assert row is not None  # gauge_of found it
+    assert row is not None  # gauge_or_404 found it
     return row
 
 
@@ -258,7 +257,7 @@ def _row(p: Any, part: str, gauge: str) -> GaugeRow:
     summary="One gauge's answer, version, self-score, explanation and evidence",
 )
 def get_gauge(request: HttpRequest, cycle: int, agency: str, part: str, gauge: str) -> Any:
-    p = assessment_of(request.user, cycle, agency)
+    p = visible_assessment(request.user, cycle, agency)
     row = _row(p, part, gauge)
     answer = row.answer
     return {
@@ -287,8 +286,8 @@ def put_gauge(
     payload: AnswerIn,
     key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> Any:
-    p = assessment_of(request.user, cycle, agency)
-    gauge_of(p, part, gauge)
+    p = visible_assessment(request.user, cycle, agency)
+    gauge_or_404(p, part, gauge)
     try:
         saved = answer_save(
             actor=request.user,
@@ -327,8 +326,8 @@ def post_evidence(
     gauge: str,
     files: list[UploadedFile] = File(...),  # noqa: B008
 ) -> Any:
-    p = assessment_of(request.user, cycle, agency)
-    gauge_of(p, part, gauge)
+    p = visible_assessment(request.user, cycle, agency)
+    gauge_or_404(p, part, gauge)
     # Each file is its own change: a refused file leaves the ones before it attached.
     added = [
         evidence_add(

@@ -21,8 +21,9 @@ from karnameh.accounts.throttle import client_ip
 from karnameh.common.errors import DomainError
 from karnameh.cycles.deadlines import TEHRAN
 from karnameh.cycles.models import AssessmentState
-from karnameh.cycles.selectors import visible_cycle, visible_participation
+from karnameh.cycles.selectors import visible_cycle
 
+from .selectors import visible_assessment
 from .services import assessment_transition, participation_extend
 from .views_workflow import participation_rows
 from .workflow import TRANSITIONS
@@ -125,8 +126,7 @@ def _body(request: HttpRequest) -> TransitionIn:
     openapi_extra=_TRANSITION_BODY,
 )
 def transition(request: HttpRequest, cycle: int, agency: str, name: str) -> dict[str, Any]:
-    p = visible_participation(request.user, cycle, agency)
-    require(request.user, "assessment.view", p)
+    p = visible_assessment(request.user, cycle, agency)
     if name not in TRANSITIONS:
         raise Http404
     payload = _body(request)
@@ -153,8 +153,7 @@ def transition(request: HttpRequest, cycle: int, agency: str, name: str) -> dict
     summary="Give one agency more time (staff)",
 )
 def extension(request: HttpRequest, cycle: int, agency: str, payload: ExtensionIn) -> Any:
-    p = visible_participation(request.user, cycle, agency)
-    require(request.user, "assessment.view", p)
+    p = visible_assessment(request.user, cycle, agency)
     until = payload.until
     if timezone.is_naive(until):
         until = until.replace(tzinfo=TEHRAN)

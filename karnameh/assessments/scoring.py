@@ -52,6 +52,17 @@ def sheet(participation: Participation, part: str) -> Sheet | None:
     return next((s for s in sheets(participation) if s.part == part), None)
 
 
+def find_gauge(
+    participation: Participation, part: str, code: str
+) -> tuple[Sheet, Indicator, Gauge] | None:
+    """One gauge of the participation's general or specific catalogue, or None."""
+    found = sheet(participation, part)
+    hit = found.engine.gauge(code) if found else None
+    if found is None or hit is None:
+        return None
+    return found, hit[0], hit[1]
+
+
 def with_target(data: Mapping[str, Any], target: Decimal | None) -> dict[str, Any]:
     answer = dict(data)
     if target is not None:

@@ -10,9 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.http import Http404
+
+from karnameh.accounts.models import Role
+from karnameh.accounts.permissions import grants, require
 from karnameh.agreements.selectors import agreed_targets
 from karnameh.catalogue.trying import takes_mou_target
-from karnameh.cycles.models import Participation
+from karnameh.cycles.models import CycleStatus, Participation
+from karnameh.cycles.selectors import visible_participation
 from karnameh.scoring import (
     MISSING,
     NOT_APPLICABLE,
@@ -25,7 +30,7 @@ from karnameh.scoring import (
 from karnameh.scoring.numbers import ZERO, fa
 
 from .models import Answer, Evidence
-from .scoring import LATER, Sheet, part_result, self_score, sheets
+from .scoring import LATER, Sheet, find_gauge, part_result, self_score, sheets
 
 
 @dataclass
@@ -228,10 +233,6 @@ def _row(
 
 def own_participations(user: Any) -> list[Participation]:
     """The published cycles the user's own agencies take part in, newest first."""
-    from karnameh.accounts.models import Role
-    from karnameh.accounts.permissions import grants
-    from karnameh.cycles.models import CycleStatus
-
     agencies = {
         g.agency_id for g in grants(user) if g.role in (Role.AGENCY, Role.PERFORMANCE_OFFICE)
     }
@@ -240,3 +241,19 @@ def own_participations(user: Any) -> list[Participation]:
         .select_related("cycle", "agency")
         .order_by("-cycle__year", "agency__code")
     )
+
+
+def visible_assessment(user: Any, cycle: int, agency: str) -> Participation:
+    """The self-assessment if the user may see it; "not found" otherwise (pages and API)."""
+    participation = visible_participation(user, cycle, agency)
+    require(user, "assessment.view", participation)
+    return participation
+
+
+def gauge_or_404(
+    participation: Participation, part: str, code: str
+) -> tuple[Sheet, Indicator, Gauge]:
+    found = find_gauge(participation, part, code)
+    if found is None:
+        raise Http404
+    return found

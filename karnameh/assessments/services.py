@@ -17,19 +17,20 @@ from django.utils.translation import gettext as _
 from karnameh.accounts.permissions import require
 from karnameh.agreements.selectors import agreed_targets
 from karnameh.audit.services import record
-from karnameh.common.errors import DomainError, Forbidden
+from karnameh.common.errors import DomainError
 from karnameh.common.jalali import format_jalali_datetime
 from karnameh.common.text import normalize_fa, persian_digits
 from karnameh.cycles.deadlines import deadline
 from karnameh.cycles.models import AssessmentState, CycleStatus, Participation
 from karnameh.cycles.steps import SELF_ASSESSMENT
 from karnameh.notifications.services import notify_extension, notify_transition
+from karnameh.scoring import GaugeResult
 from karnameh.scoring.numbers import fa
 
 from .answers import MAX_TEXT, clean_answer
 from .models import Answer, Evidence, RequestKey
-from .scoring import LATER, self_score, sheet
-from .workflow import EDITABLE, Transition, find
+from .scoring import LATER, find_gauge, self_score
+from .workflow import EDITABLE, Transition, check
 
 MAX_EVIDENCE_PER_GAUGE = 20
 
@@ -106,15 +107,34 @@ def _once(
 
 
 def _gauge(participation: Participation, part: str, code: str) -> tuple[Any, Any, Any]:
-    found_sheet = sheet(participation, part)
-    found = found_sheet.engine.gauge(code) if found_sheet else None
-    if found_sheet is None or found is None:
+    found = find_gauge(participation, part, code)
+    if found is None:
         raise DomainError(
             _("Gauge %(code)s is not in this agency's indicators.")
             % {"code": persian_digits(code)},
             code="not_found",
         )
-    return found_sheet.engine, found[0], found[1]
+    return found[0].engine, found[1], found[2]
+
+
+def _scored(
+    participation: Participation, part: str, code: str, data: Any
+) -> tuple[dict[str, Any], GaugeResult]:
+    """The answer as it would be stored, and its self-score with the MoU target in force."""
+    engine, indicator, gauge = _gauge(participation, part, code)
+    if gauge.rule.kind in LATER:
+        raise DomainError(_("This gauge is scored by the organization at the end."))
+    cleaned = clean_answer(indicator, gauge, data)
+    target = agreed_targets(participation).get((part, code))
+    return cleaned, self_score(engine, indicator, gauge, cleaned, target)
+
+
+def answer_preview(
+    *, actor: Any, participation: Participation, part: str, gauge_code: str, data: Any
+) -> GaugeResult:
+    """What an answer would score, exactly as ``answer_save`` would score it; nothing saved."""
+    require(actor, "assessment.view", participation)
+    return _scored(participation, part, gauge_code, data)[1]
 
 
 def _stored(answer: Answer | None) -> dict[str, Any]:
@@ -152,10 +172,7 @@ def answer_save(
             locked = _locked(participation)
             require(actor, "assessment.edit", locked)
             _check_open(locked)
-            engine, indicator, gauge = _gauge(locked, part, gauge_code)
-            if gauge.rule.kind in LATER:
-                raise DomainError(_("This gauge is scored by the organization at the end."))
-            cleaned = clean_answer(indicator, gauge, data)
+            cleaned, result = _scored(locked, part, gauge_code, data)
             note = normalize_fa(str(comment or "")).strip()[:MAX_TEXT]
             answer = (
                 Answer.objects.select_for_update(of=("self",))
@@ -180,8 +197,6 @@ def answer_save(
                 )
             if answer is not None and answer.data == cleaned and answer.comment == note:
                 return _saved(answer, changed=False)
-            target = agreed_targets(locked).get((part, gauge_code))
-            result = self_score(engine, indicator, gauge, cleaned, target)
             before = _stored(answer)
             answer = answer or Answer(participation=locked, part=part, gauge_code=gauge_code)
             answer.data, answer.comment = cleaned, note
@@ -342,15 +357,7 @@ def assessment_transition(
         with transaction.atomic():
             locked = _locked(participation)
             require(actor, f"assessment.{name}", locked)
-            row = find(name, locked)
-            if row is None:
-                raise DomainError(
-                    _("This cannot be done while the self-assessment is “%(state)s”.")
-                    % {"state": locked.get_state_display()},
-                    code="bad_state",
-                )
-            if not row.allows(actor, locked):
-                raise Forbidden()
+            row = check(actor, name, locked)
             if version is not None and version != locked.version:
                 raise DomainError(
                     _("The self-assessment changed since you opened it; reload and check again."),

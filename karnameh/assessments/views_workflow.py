@@ -21,11 +21,11 @@ from django.utils.translation import gettext_lazy
 from karnameh.accounts.permissions import may, require
 from karnameh.accounts.throttle import client_ip
 from karnameh.catalogue.models import Gauge
-from karnameh.common.errors import DomainError
+from karnameh.common.errors import DomainError, Forbidden
 from karnameh.common.text import persian_digits
 from karnameh.cycles.deadlines import Deadline, deadline
 from karnameh.cycles.models import AssessmentState, Cycle, Participation
-from karnameh.cycles.selectors import visible_cycle, visible_participation, visible_participations
+from karnameh.cycles.selectors import visible_cycle, visible_participations
 from karnameh.cycles.steps import SELF_ASSESSMENT, TRANSFER
 from karnameh.notifications.services import assessment_url
 
@@ -33,7 +33,7 @@ from . import workflow
 from .forms_workflow import ExtensionForm, TransitionForm
 from .models import Answer, Part
 from .scoring import LATER
-from .selectors import workspace
+from .selectors import visible_assessment, workspace
 from .services import assessment_transition, participation_extend
 
 
@@ -126,27 +126,19 @@ def workflow_context(user: Any, participation: Participation) -> dict[str, Any]:
     return {"workflow": panel}
 
 
-def _participation(request: HttpRequest, cycle_pk: int, agency_code: str) -> Participation:
-    # Another province's (or agency's) self-assessment is "not found", never "forbidden".
-    p = visible_participation(request.user, cycle_pk, agency_code)
-    require(request.user, "assessment.view", p)
-    return p
-
-
 @login_required
 def act(request: HttpRequest, cycle_pk: int, agency_code: str, name: str) -> HttpResponse:
     """GET: a confirm page for one transition; POST: take it (refused: message, no change)."""
-    p = _participation(request, cycle_pk, agency_code)
+    p = visible_assessment(request.user, cycle_pk, agency_code)
     if name not in workflow.TRANSITIONS:
         raise Http404
     require(request.user, f"assessment.{name}", p)
-    row = workflow.find(name, p)
-    if row is None or not row.allows(request.user, p):
-        messages.error(
-            request,
-            _("This cannot be done while the self-assessment is “%(state)s”.")
-            % {"state": p.get_state_display()},
-        )
+    try:
+        row = workflow.check(request.user, name, p)
+    except Forbidden:
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
         return redirect(assessment_url(p))
     form = TransitionForm(request.POST or None, request.FILES or None, row=row, version=p.version)
     status = 200
@@ -211,7 +203,7 @@ def _gauge_url(p: Participation, part: str, code: str) -> str:
 @login_required
 def submit_check(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpResponse:
     """Before submitting: what is unanswered, incomplete or missing its evidence."""
-    p = _participation(request, cycle_pk, agency_code)
+    p = visible_assessment(request.user, cycle_pk, agency_code)
     space = workspace(p)
     unanswered, incomplete, no_evidence = [], [], []
     for row in space.rows():
@@ -240,7 +232,7 @@ def submit_check(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpR
 @login_required
 def receipt(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpResponse:
     """The receipt of the last submission, printable: number, time, who, self-score totals."""
-    p = _participation(request, cycle_pk, agency_code)
+    p = visible_assessment(request.user, cycle_pk, agency_code)
     if not p.receipt:
         raise Http404
     space = workspace(p)
@@ -261,7 +253,7 @@ def receipt(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpRespon
 @login_required
 def extend(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpResponse:
     """Staff give this one agency more time (entry and approvals), with a reason."""
-    p = _participation(request, cycle_pk, agency_code)
+    p = visible_assessment(request.user, cycle_pk, agency_code)
     require(request.user, "assessment.extend", p)
     form = ExtensionForm(request.POST or None)
     status = 200
@@ -295,7 +287,7 @@ def minutes(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpRespon
     """The minutes of the council meeting that approved the self-assessment."""
     from karnameh.files.responses import file_response
 
-    p = _participation(request, cycle_pk, agency_code)
+    p = visible_assessment(request.user, cycle_pk, agency_code)
     if p.office_minutes is None:
         raise Http404
     return file_response(p.office_minutes)

@@ -21,40 +21,28 @@ from django.views.decorators.http import require_GET, require_POST
 
 from karnameh.accounts.permissions import may, require
 from karnameh.accounts.throttle import client_ip
-from karnameh.agreements.selectors import agreed_targets
 from karnameh.catalogue.display import target_text, unit_text
 from karnameh.common.errors import DomainError, Forbidden
 from karnameh.cycles.deadlines import deadline
 from karnameh.cycles.models import Participation
-from karnameh.cycles.selectors import visible_participation
 from karnameh.cycles.steps import SELF_ASSESSMENT
 from karnameh.files.responses import file_response
-from karnameh.scoring import Gauge, GaugeResult, Indicator
 from karnameh.scoring.engine import STATUS_LABELS
 from karnameh.scoring.model import effective_target
 
-from .answers import clean_answer
 from .forms import AnswerForm, new_key, side_by_side
 from .models import Evidence
-from .scoring import LATER, Sheet, self_score, sheet, sheets
-from .selectors import GaugeRow, workspace
-from .services import Conflict, answer_save, entry_lock, evidence_add, evidence_remove
+from .scoring import LATER, sheets
+from .selectors import GaugeRow, gauge_or_404, visible_assessment, workspace
+from .services import (
+    Conflict,
+    answer_preview,
+    answer_save,
+    entry_lock,
+    evidence_add,
+    evidence_remove,
+)
 from .views_workflow import workflow_context
-
-
-def assessment_of(user: Any, cycle: int, agency: str) -> Participation:
-    """The participation if the user may see its self-assessment; "not found" otherwise."""
-    participation = visible_participation(user, cycle, agency)
-    require(user, "assessment.view", participation)
-    return participation
-
-
-def gauge_of(participation: Participation, part: str, code: str) -> tuple[Sheet, Indicator, Gauge]:
-    found = sheet(participation, part)
-    hit = found.engine.gauge(code) if found else None
-    if found is None or hit is None:
-        raise Http404
-    return found, hit[0], hit[1]
 
 
 def _header(request: HttpRequest, p: Participation) -> dict[str, Any]:
@@ -70,7 +58,7 @@ def _header(request: HttpRequest, p: Participation) -> dict[str, Any]:
 @login_required
 @require_GET
 def workspace_page(request: HttpRequest, cycle: int, agency: str) -> HttpResponse:
-    p = assessment_of(request.user, cycle, agency)
+    p = visible_assessment(request.user, cycle, agency)
     context = {**_header(request, p), "ws": workspace(p), "labels": STATUS_LABELS}
     # The submit, approve and transfer panel (views_workflow) sits under the progress.
     context.update(workflow_context(request.user, p))
@@ -181,8 +169,8 @@ def gauge_page(
     request: HttpRequest, cycle: int, agency: str, part: str, gauge: str
 ) -> HttpResponse:
     """The gauge editor; a plain POST saves it (or adds table rows) without JavaScript."""
-    p = assessment_of(request.user, cycle, agency)
-    gauge_of(p, part, gauge)
+    p = visible_assessment(request.user, cycle, agency)
+    gauge_or_404(p, part, gauge)
     row = _row(p, part, gauge)
     if request.method != "POST":
         return _editor(request, p, row)
@@ -205,23 +193,14 @@ def gauge_page(
     return redirect(request.path)
 
 
-def _answer_result(
-    p: Participation, found: Sheet, indicator: Indicator, gauge: Gauge, form: AnswerForm
-) -> GaugeResult:
-    """Score the form's answer exactly as a save would, without saving it."""
-    cleaned = clean_answer(indicator, gauge, form.answer_data())
-    target = agreed_targets(p).get((found.part, gauge.code))
-    return self_score(found.engine, indicator, gauge, cleaned, target)
-
-
 @login_required
 @require_POST
 def gauge_score(
     request: HttpRequest, cycle: int, agency: str, part: str, gauge: str
 ) -> HttpResponse:
     """The live self-score partial: what the form as typed would score. Nothing is saved."""
-    p = assessment_of(request.user, cycle, agency)
-    found, indicator, found_gauge = gauge_of(p, part, gauge)
+    p = visible_assessment(request.user, cycle, agency)
+    _sheet, indicator, found_gauge = gauge_or_404(p, part, gauge)
     if found_gauge.rule.kind in LATER:
         raise Http404
     form = AnswerForm(request.POST, indicator=indicator, gauge=found_gauge)
@@ -230,7 +209,13 @@ def gauge_score(
         context["error"] = _("Check the highlighted fields.")
     else:
         try:
-            result = _answer_result(p, found, indicator, found_gauge, form)
+            result = answer_preview(
+                actor=request.user,
+                participation=p,
+                part=part,
+                gauge_code=gauge,
+                data=form.answer_data(),
+            )
         except DomainError as error:
             context["error"] = error.message
         else:
@@ -245,8 +230,8 @@ def gauge_save(
     request: HttpRequest, cycle: int, agency: str, part: str, gauge: str
 ) -> HttpResponse:
     """Autosave (htmx): the save status, and the new version and key swapped into the form."""
-    p = assessment_of(request.user, cycle, agency)
-    gauge_of(p, part, gauge)
+    p = visible_assessment(request.user, cycle, agency)
+    gauge_or_404(p, part, gauge)
     row = _row(p, part, gauge)
     form = _form(request, row)
     args = [p.cycle_id, p.agency.code, part, gauge]
@@ -289,8 +274,8 @@ def gauge_save(
 def evidence_add_view(
     request: HttpRequest, cycle: int, agency: str, part: str, gauge: str
 ) -> HttpResponse:
-    p = assessment_of(request.user, cycle, agency)
-    gauge_of(p, part, gauge)
+    p = visible_assessment(request.user, cycle, agency)
+    gauge_or_404(p, part, gauge)
     require(request.user, "assessment.edit", p)
     uploads = request.FILES.getlist("files")
     if not uploads:
@@ -317,7 +302,7 @@ def evidence_add_view(
 @login_required
 @require_POST
 def evidence_remove_view(request: HttpRequest, cycle: int, agency: str, pk: int) -> HttpResponse:
-    p = assessment_of(request.user, cycle, agency)
+    p = visible_assessment(request.user, cycle, agency)
     require(request.user, "assessment.edit", p)
     evidence = get_object_or_404(
         Evidence.objects.select_related("file"), pk=pk, participation=p, removed_at__isnull=True
@@ -336,7 +321,7 @@ def evidence_remove_view(request: HttpRequest, cycle: int, agency: str, pk: int)
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, cycle: int, agency: str, pk: int) -> HttpResponseBase:
-    p = assessment_of(request.user, cycle, agency)
+    p = visible_assessment(request.user, cycle, agency)
     require(request.user, "evidence.download", p)
     evidence = get_object_or_404(Evidence.objects.select_related("file"), pk=pk, participation=p)
     return file_response(evidence.file)

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from karnameh.accounts.models import Role
 from karnameh.accounts.permissions import AGENCY_SCOPED, agency_role, hq_of
+from karnameh.common.errors import DomainError, Forbidden
 from karnameh.cycles.models import AssessmentState as S
 from karnameh.cycles.rules import manages_cycle
 from karnameh.cycles.steps import SELF_ASSESSMENT, TRANSFER
@@ -168,6 +170,24 @@ def find(name: str, participation: Any) -> Transition | None:
         if participation.state in row.sources:
             return row
     return None
+
+
+def check(user: Any, name: str, participation: Any) -> Transition:
+    """The transition's row from the participation's state, if this user may take it.
+
+    Refuses with the same answers wherever it is asked (the service, the confirm page): no
+    row from this state is "not now" (``bad_state``); a row for another role is ``Forbidden``.
+    """
+    row = find(name, participation)
+    if row is None:
+        raise DomainError(
+            gettext("This cannot be done while the self-assessment is “%(state)s”.")
+            % {"state": participation.get_state_display()},
+            code="bad_state",
+        )
+    if not row.allows(user, participation):
+        raise Forbidden()
+    return row
 
 
 def available(user: Any, participation: Any) -> list[Transition]:

@@ -66,8 +66,8 @@ def inspect_zip(f: BinaryIO, limits: ZipLimits) -> str:
             _verify(archive, entries)
             return _zip_kind(archive, {entry.filename for entry in entries})
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
-        # NotImplementedError (an unknown compression method) is a ValueError's sibling:
-        # handled in _verify, where it can happen.
+        # zipfile raises NotImplementedError (not caught here) for an unknown compression
+        # method; _verify, where members are read, refuses that with its own message.
         raise Refused(_("the ZIP archive is damaged."), code="zip_damaged") from error
 
 
