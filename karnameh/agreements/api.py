@@ -14,18 +14,25 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from karnameh.accounts.permissions import require
 from karnameh.accounts.throttle import client_ip
 from karnameh.agencies.excel import ImportRejected
 from karnameh.catalogue.selectors import visible_catalogue
 from karnameh.common.errors import DomainError
 from karnameh.cycles.models import Participation
-from karnameh.cycles.selectors import visible_cycle, visible_participation, visible_participations
+from karnameh.cycles.selectors import visible_cycle, visible_participations
 from karnameh.scoring.numbers import plain
 
 from .excel import targets_import
 from .models import Agreement
-from .selectors import cycle_overview, mou_state, open_draft, targets_needed, versions
+from .selectors import (
+    cycle_overview,
+    mou_state,
+    open_draft,
+    targets_needed,
+    versions,
+    visible_mou,
+    visible_mou_cycle,
+)
 from .services import (
     Key,
     agreement_approve,
@@ -93,12 +100,6 @@ class ParticipationOut(Schema):
     versions: list[VersionOut]
 
 
-def _participation(request: HttpRequest, cycle: int, agency: str) -> Participation:
-    participation = visible_participation(request.user, cycle, agency)
-    require(request.user, "agreement.view", participation)
-    return participation
-
-
 def _when(value: Any) -> str | None:
     return value.isoformat() if value else None
 
@@ -141,8 +142,7 @@ def _targets(payload: TargetsIn) -> dict[Key, Any]:
 
 @router.get("/{cycle}/", response=list[StatusOut], summary="Every agency's MoU status in a cycle")
 def list_cycle(request: HttpRequest, cycle: int) -> list[dict[str, Any]]:
-    found = visible_cycle(request.user, cycle)
-    require(request.user, "agreement.list", found)
+    found = visible_mou_cycle(request.user, cycle)
     rows = cycle_overview(visible_participations(request.user).filter(cycle=found))
     return [
         {
@@ -191,19 +191,19 @@ def import_targets(request: HttpRequest, cycle: int, file: UploadedFile = File(.
 
 @router.get("/{cycle}/{agency}", response=ParticipationOut, summary="One agency's MoU versions")
 def get_participation(request: HttpRequest, cycle: int, agency: str) -> dict[str, Any]:
-    return _detail(_participation(request, cycle, agency))
+    return _detail(visible_mou(request.user, cycle, agency))
 
 
 @router.post("/{cycle}/{agency}/start", response=ParticipationOut, summary="Start a new version")
 def start(request: HttpRequest, cycle: int, agency: str) -> dict[str, Any]:
-    participation = _participation(request, cycle, agency)
+    participation = visible_mou(request.user, cycle, agency)
     agreement_start(actor=request.user, participation=participation, ip=client_ip(request))
     return _detail(participation)
 
 
 @router.post("/{cycle}/{agency}/targets", response=ParticipationOut, summary="Set draft targets")
 def set_targets(request: HttpRequest, cycle: int, agency: str, payload: TargetsIn) -> Any:
-    participation = _participation(request, cycle, agency)
+    participation = visible_mou(request.user, cycle, agency)
     draft = open_draft(participation)
     if draft is None:
         raise DomainError(_("No draft version is open: start one first."), code="no_draft")
@@ -219,7 +219,7 @@ def set_targets(request: HttpRequest, cycle: int, agency: str, payload: TargetsI
 
 @router.post("/{cycle}/{agency}/approve", response=ParticipationOut, summary="Approve a draft")
 def approve(request: HttpRequest, cycle: int, agency: str, payload: ApproveIn) -> Any:
-    participation = _participation(request, cycle, agency)
+    participation = visible_mou(request.user, cycle, agency)
     draft = open_draft(participation)
     if draft is None:
         raise Http404
@@ -229,7 +229,7 @@ def approve(request: HttpRequest, cycle: int, agency: str, payload: ApproveIn) -
 
 @router.post("/{cycle}/{agency}/impose", response=ParticipationOut, summary="Set targets")
 def impose(request: HttpRequest, cycle: int, agency: str, payload: TargetsIn) -> Any:
-    participation = _participation(request, cycle, agency)
+    participation = visible_mou(request.user, cycle, agency)
     agreement_impose(
         actor=request.user,
         participation=participation,
@@ -242,7 +242,7 @@ def impose(request: HttpRequest, cycle: int, agency: str, payload: TargetsIn) ->
 
 @router.post("/{cycle}/{agency}/specific", response=ParticipationOut, summary="Assign")
 def assign(request: HttpRequest, cycle: int, agency: str, payload: AssignIn) -> Any:
-    participation = _participation(request, cycle, agency)
+    participation = visible_mou(request.user, cycle, agency)
     catalogue = visible_catalogue(request.user, payload.catalogue)
     specific_assign(
         actor=request.user,
@@ -257,7 +257,7 @@ def assign(request: HttpRequest, cycle: int, agency: str, payload: AssignIn) -> 
 
 @router.post("/{cycle}/{agency}/slice", response=ParticipationOut, summary="Provincial slice")
 def make_slice(request: HttpRequest, cycle: int, agency: str, payload: SliceIn) -> Any:
-    participation = _participation(request, cycle, agency)
+    participation = visible_mou(request.user, cycle, agency)
     source = visible_catalogue(request.user, payload.source)
     slice_create(
         actor=request.user,

@@ -8,10 +8,12 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from karnameh.accounts.permissions import require
 from karnameh.catalogue.models import Catalogue
 from karnameh.catalogue.store import engine_catalogue
 from karnameh.catalogue.trying import takes_mou_target
 from karnameh.cycles.models import Cycle, Participation
+from karnameh.cycles.selectors import visible_cycle, visible_participation
 from karnameh.cycles.steps import SLICE_DAYS
 from karnameh.scoring import Gauge, Indicator
 
@@ -138,3 +140,17 @@ def slice_overdue(participation: Participation, now: dt.datetime | None = None) 
         and participation.specific_catalogue_id is None
         and (now or timezone.now()) >= due
     )
+
+
+def visible_mou(user: Any, cycle: int, agency: str) -> Participation:
+    """An agency's MoUs and specific indicators, if the user may see them (pages and API)."""
+    participation = visible_participation(user, cycle, agency)
+    require(user, "agreement.view", participation)
+    return participation
+
+
+def visible_mou_cycle(user: Any, cycle: int) -> Cycle:
+    """A cycle's MoU overview, for the organization's side of its province (pages and API)."""
+    found = visible_cycle(user, cycle)
+    require(user, "agreement.list", found)
+    return found

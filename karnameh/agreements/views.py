@@ -24,7 +24,7 @@ from karnameh.common.errors import DomainError
 from karnameh.common.excel import xlsx_response
 from karnameh.cycles.deadlines import deadline
 from karnameh.cycles.models import Cycle, Participation
-from karnameh.cycles.selectors import visible_cycle, visible_participation, visible_participations
+from karnameh.cycles.selectors import visible_participations
 from karnameh.cycles.steps import SPECIFIC_INDICATORS
 
 from .excel import targets_import, write_template
@@ -37,6 +37,8 @@ from .selectors import (
     slice_overdue,
     targets_needed,
     versions,
+    visible_mou,
+    visible_mou_cycle,
 )
 from .services import (
     SIDES,
@@ -69,12 +71,6 @@ def _slice_sources(user: Any) -> QuerySet[Catalogue]:
         .filter(kind=Kind.SPECIFIC, level=Level.NATIONAL, province__isnull=True)
         .order_by("-year", "code")
     )
-
-
-def _participation(request: HttpRequest, cycle_pk: int, agency_code: str) -> Participation:
-    participation = visible_participation(request.user, cycle_pk, agency_code)
-    require(request.user, "agreement.view", participation)
-    return participation
 
 
 def _page(
@@ -148,7 +144,7 @@ def _page(
 @login_required
 @require_GET
 def participation_view(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpResponse:
-    return _page(request, _participation(request, cycle_pk, agency_code))
+    return _page(request, visible_mou(request.user, cycle_pk, agency_code))
 
 
 def _back(participation: Participation) -> HttpResponse:
@@ -162,7 +158,7 @@ def _back(participation: Participation) -> HttpResponse:
 @login_required
 @require_POST
 def assign_view(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpResponse:
-    participation = _participation(request, cycle_pk, agency_code)
+    participation = visible_mou(request.user, cycle_pk, agency_code)
     require(request.user, "specific.assign", participation)
     form = AssignForm(request.POST, catalogues=_assignable(request.user, participation.cycle))
     if form.is_valid():
@@ -185,7 +181,7 @@ def assign_view(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpRe
 @login_required
 @require_POST
 def slice_view(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpResponse:
-    participation = _participation(request, cycle_pk, agency_code)
+    participation = visible_mou(request.user, cycle_pk, agency_code)
     require(request.user, "specific.assign", participation)
     form = SliceForm(request.POST, sources=_slice_sources(request.user))
     if form.is_valid():
@@ -210,7 +206,7 @@ def slice_view(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpRes
 @login_required
 @require_POST
 def start_view(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpResponse:
-    participation = _participation(request, cycle_pk, agency_code)
+    participation = visible_mou(request.user, cycle_pk, agency_code)
     require(request.user, "agreement.change", participation)
     try:
         agreement_start(actor=request.user, participation=participation, ip=client_ip(request))
@@ -240,7 +236,7 @@ def _targets_errors(form: TargetsForm, rejected: TargetsRejected) -> None:
 @login_required
 @require_POST
 def targets_view(request: HttpRequest, cycle_pk: int, agency_code: str, pk: int) -> HttpResponse:
-    participation = _participation(request, cycle_pk, agency_code)
+    participation = visible_mou(request.user, cycle_pk, agency_code)
     require(request.user, "agreement.change", participation)
     agreement = _draft(participation, pk)
     form = TargetsForm(request.POST, needed=targets_needed(participation), values={})
@@ -268,7 +264,7 @@ def targets_view(request: HttpRequest, cycle_pk: int, agency_code: str, pk: int)
 def approve_view(
     request: HttpRequest, cycle_pk: int, agency_code: str, pk: int, side: str
 ) -> HttpResponse:
-    participation = _participation(request, cycle_pk, agency_code)
+    participation = visible_mou(request.user, cycle_pk, agency_code)
     if side not in SIDES:
         raise Http404
     agreement = _draft(participation, pk)
@@ -286,7 +282,7 @@ def approve_view(
 @login_required
 @require_POST
 def impose_view(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpResponse:
-    participation = _participation(request, cycle_pk, agency_code)
+    participation = visible_mou(request.user, cycle_pk, agency_code)
     require(request.user, "agreement.impose", participation)
     form = TargetsForm(
         request.POST,
@@ -314,12 +310,6 @@ def impose_view(request: HttpRequest, cycle_pk: int, agency_code: str) -> HttpRe
     return _page(request, participation, status=400, impose_form=form)
 
 
-def _cycle(request: HttpRequest, cycle_pk: int) -> Cycle:
-    cycle = visible_cycle(request.user, cycle_pk)
-    require(request.user, "agreement.list", cycle)
-    return cycle
-
-
 def _cycle_page(
     request: HttpRequest, cycle: Cycle, *, form: ImportForm | None = None, errors: Any = None
 ) -> HttpResponse:
@@ -339,13 +329,13 @@ def _cycle_page(
 @login_required
 @require_GET
 def cycle_view(request: HttpRequest, cycle_pk: int) -> HttpResponse:
-    return _cycle_page(request, _cycle(request, cycle_pk))
+    return _cycle_page(request, visible_mou_cycle(request.user, cycle_pk))
 
 
 @login_required
 @require_http_methods(["POST"])
 def import_view(request: HttpRequest, cycle_pk: int) -> HttpResponse:
-    cycle = _cycle(request, cycle_pk)
+    cycle = visible_mou_cycle(request.user, cycle_pk)
     require(request.user, "agreement.import", cycle)
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
@@ -369,7 +359,7 @@ def import_view(request: HttpRequest, cycle_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def template_view(request: HttpRequest, cycle_pk: int) -> HttpResponse:
-    cycle = _cycle(request, cycle_pk)
+    cycle = visible_mou_cycle(request.user, cycle_pk)
     require(request.user, "agreement.import", cycle)
     participations = list(
         Participation.objects.filter(cycle=cycle).select_related(
