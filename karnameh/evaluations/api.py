@@ -9,14 +9,13 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from karnameh.accounts.models import EvaluatorScope, User
-from karnameh.accounts.permissions import require
 from karnameh.accounts.throttle import client_ip
 from karnameh.common.errors import DomainError
 from karnameh.cycles.models import Cycle, Participation
 from karnameh.cycles.selectors import visible_cycle
 
 from .models import Assignment
-from .selectors import active_assignments, queue, queue_evaluator
+from .selectors import active_assignments, assignable_cycle, queue, queue_evaluator
 from .services import assignment_add, assignment_remove, assignments_apply
 from .suggest import suggest
 
@@ -97,12 +96,6 @@ class QueueOut(Schema):
     assignments: list[AssignmentOut]
 
 
-def _managed(request: HttpRequest, cycle: int) -> Cycle:
-    found = visible_cycle(request.user, cycle)
-    require(request.user, "evaluation.assign", found)
-    return found
-
-
 def _evaluator(username: str) -> User:
     found = User.objects.filter(username=username).first()
     if found is None:
@@ -127,12 +120,12 @@ def _participation(cycle: Cycle, code: str) -> Participation:
 
 @router.get("/{cycle}/assignments", response=list[AssignmentOut], summary="Active assignments")
 def list_assignments(request: HttpRequest, cycle: int) -> list[Assignment]:
-    return list(active_assignments(_managed(request, cycle)))
+    return list(active_assignments(assignable_cycle(request.user, cycle)))
 
 
 @router.post("/{cycle}/assignments", response={201: AssignmentOut}, summary="Assign")
 def add_assignment(request: HttpRequest, cycle: int, payload: AssignmentIn) -> Status[Assignment]:
-    found = _managed(request, cycle)
+    found = assignable_cycle(request.user, cycle)
     assignment = assignment_add(
         actor=request.user,
         participation=_participation(found, payload.agency),
@@ -147,7 +140,7 @@ def add_assignment(request: HttpRequest, cycle: int, payload: AssignmentIn) -> S
 
 @router.delete("/{cycle}/assignments/{pk}", response=AssignmentOut, summary="Remove (kept)")
 def remove_assignment(request: HttpRequest, cycle: int, pk: int, payload: RemoveIn) -> Assignment:
-    found = _managed(request, cycle)
+    found = assignable_cycle(request.user, cycle)
     assignment = get_object_or_404(
         Assignment.objects.select_related("participation__agency", "evaluator"),
         pk=pk,
@@ -162,7 +155,7 @@ def remove_assignment(request: HttpRequest, cycle: int, pk: int, payload: Remove
 def get_suggestion(
     request: HttpRequest, cycle: int, scope: EvaluatorScope = EvaluatorScope.GENERAL
 ) -> dict[str, object]:
-    found = suggest(_managed(request, cycle), scope)
+    found = suggest(assignable_cycle(request.user, cycle), scope)
     return {
         "scope": scope,
         "pairs": [{"agency": p.agency.code, "evaluator": e.get_username()} for p, e in found.pairs],
@@ -178,7 +171,7 @@ def get_suggestion(
 def apply_suggestion(
     request: HttpRequest, cycle: int, payload: ApplyIn
 ) -> Status[list[Assignment]]:
-    found = _managed(request, cycle)
+    found = assignable_cycle(request.user, cycle)
     proposal = [
         (_participation(found, pair.agency), _evaluator(pair.evaluator)) for pair in payload.pairs
     ]

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from karnameh.accounts.models import User
 from karnameh.accounts.permissions import require
 from karnameh.cycles.models import AssessmentState, Cycle, Participation
+from karnameh.cycles.selectors import visible_cycle
 
 from .models import Assignment
 from .rules import QueueOf
@@ -108,3 +109,10 @@ def cycle_participation(cycle: Cycle, pk: int) -> Participation:
     return get_object_or_404(
         Participation.objects.select_related("cycle", "agency"), cycle=cycle, pk=pk
     )
+
+
+def assignable_cycle(user: Any, pk: int) -> Cycle:
+    """A cycle whose evaluators this user assigns (the board, pages and API alike)."""
+    cycle = visible_cycle(user, pk)
+    require(user, "evaluation.assign", cycle)
+    return cycle

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from karnameh.accounts.models import EvaluatorScope, User
-from karnameh.accounts.permissions import may, require
+from karnameh.accounts.permissions import may
 from karnameh.accounts.throttle import client_ip
 from karnameh.agencies.models import Agency
 from karnameh.common.errors import DomainError
@@ -20,15 +20,9 @@ from karnameh.cycles.selectors import visible_cycle
 
 from .forms import AssignForm, ConflictForm, RemoveForm
 from .models import Assignment
-from .selectors import board, evaluator_loads, queue, queue_evaluator
+from .selectors import assignable_cycle, board, evaluator_loads, queue, queue_evaluator
 from .services import assignment_add, assignment_remove, assignments_apply, conflict_declare
 from .suggest import suggest
-
-
-def _managed_cycle(request: HttpRequest, pk: int) -> Cycle:
-    cycle = visible_cycle(request.user, pk)
-    require(request.user, "evaluation.assign", cycle)
-    return cycle
 
 
 def _assign_form(cycle: Cycle, rows: list[Any], loads: list[Any], data: Any = None) -> AssignForm:
@@ -54,13 +48,13 @@ def _board(request: HttpRequest, cycle: Cycle, form: AssignForm | None = None) -
 
 @login_required
 def board_view(request: HttpRequest, cycle: int) -> HttpResponse:
-    return _board(request, _managed_cycle(request, cycle))
+    return _board(request, assignable_cycle(request.user, cycle))
 
 
 @login_required
 @require_POST
 def add_view(request: HttpRequest, cycle: int) -> HttpResponse:
-    found = _managed_cycle(request, cycle)
+    found = assignable_cycle(request.user, cycle)
     form = _assign_form(found, board(found), evaluator_loads(found), request.POST)
     if form.is_valid():
         participation = Participation.objects.filter(
@@ -92,7 +86,7 @@ def add_view(request: HttpRequest, cycle: int) -> HttpResponse:
 @login_required
 @require_POST
 def remove_view(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
-    found = _managed_cycle(request, cycle)
+    found = assignable_cycle(request.user, cycle)
     assignment = get_object_or_404(Assignment, pk=pk, participation__cycle=found)
     form = RemoveForm(request.POST)
     if not form.is_valid():
@@ -121,7 +115,7 @@ def _scope(request: HttpRequest) -> str:
 
 @login_required
 def suggest_view(request: HttpRequest, cycle: int) -> HttpResponse:
-    found = _managed_cycle(request, cycle)
+    found = assignable_cycle(request.user, cycle)
     scope = _scope(request)
     context = {
         "cycle": found,
@@ -136,7 +130,7 @@ def suggest_view(request: HttpRequest, cycle: int) -> HttpResponse:
 @login_required
 @require_POST
 def apply_view(request: HttpRequest, cycle: int) -> HttpResponse:
-    found = _managed_cycle(request, cycle)
+    found = assignable_cycle(request.user, cycle)
     scope = _scope(request)
     pairs: list[tuple[int, int]] = []
     for value in request.POST.getlist("pair"):
