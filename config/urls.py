@@ -16,6 +16,9 @@ urlpatterns = [
     path("notifications/", include("karnameh.notifications.urls")),
     path("feedback/", include("karnameh.feedback.urls")),
     path("evaluations/", include("karnameh.evaluations.urls")),
+    path("inquiries/", include("karnameh.inquiries.urls")),
+    path("objections/", include("karnameh.objections.urls")),
+    path("results/", include("karnameh.results.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "karnameh.notifications",
     "karnameh.feedback",
     "karnameh.evaluations",
+    "karnameh.inquiries",
+    "karnameh.objections",
+    "karnameh.results",
     "karnameh.api",
 ]
 

@@ -21,6 +21,8 @@ MENU = (
     MenuItem("home", _("Home"), "home", "home.view"),
     MenuItem("mine", _("My self-assessment"), "assessments:mine", "assessment.mine"),
     MenuItem("cycles", _("Evaluation cycles"), "cycles:list", "cycle.list"),
+    # An assessing body's inquiries, across the cycles they were sent in.
+    MenuItem("inquiries", _("Inquiries"), "inquiries:inbox", "inquiry.inbox"),
     MenuItem("agencies", _("Agencies"), "agencies:list", "agency.list"),
     MenuItem("agency-import", _("Import agencies"), "agencies:import", "agency.import"),
     MenuItem("catalogues", _("Catalogues"), "catalogue:list", "catalogue.list"),

@@ -214,9 +214,22 @@ def _add_app_rules() -> None:
     from karnameh.cycles.rules import RULES as cycles
     from karnameh.evaluations.rules import RULES as evaluations
     from karnameh.feedback.rules import RULES as feedback
+    from karnameh.inquiries.rules import RULES as inquiries
     from karnameh.notifications.rules import RULES as notifications
+    from karnameh.objections.rules import RULES as objections
+    from karnameh.results.rules import RULES as results
 
-    for table in (cycles, agreements, assessments, notifications, feedback, evaluations):
+    for table in (
+        cycles,
+        agreements,
+        assessments,
+        notifications,
+        feedback,
+        evaluations,
+        inquiries,
+        objections,
+        results,
+    ):
         clash = RULES.keys() & table.keys()
         if clash:
             raise RuntimeError(f"actions defined twice: {sorted(clash)}")

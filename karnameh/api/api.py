@@ -52,7 +52,10 @@ def _register_routers() -> None:
     from karnameh.cycles.api import router as cycles_router
     from karnameh.evaluations.api import router as evaluations_router
     from karnameh.feedback.api import router as feedback_router
+    from karnameh.inquiries.api import router as inquiries_router
     from karnameh.notifications.api import router as notifications_router
+    from karnameh.objections.api import router as objections_router
+    from karnameh.results.api import router as results_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/agencies", agencies_router)
@@ -66,6 +69,9 @@ def _register_routers() -> None:
     api.add_router("/notifications", notifications_router)
     api.add_router("/feedback", feedback_router)
     api.add_router("/evaluations", evaluations_router)
+    api.add_router("/inquiries", inquiries_router)
+    api.add_router("/objections", objections_router)
+    api.add_router("/results", results_router)
 
 
 _register_routers()

@@ -91,15 +91,15 @@ def load_demo_cycle(today: dt.date | None = None) -> int:
         )
         for participation in participations:
             participation.cycle = cycle
-            _agreement(participation, users)
+            agree(participation, users)
             state = STATES.get(participation.agency.code)
             if state is not None:
-                _answers(participation, full=state != S.DRAFT)
-                _move(participation, state, users)
+                answer(participation, full=state != S.DRAFT)
+                move(participation, state, users)
     return len(participations)
 
 
-def _agreement(participation: Participation, users: dict[str, User]) -> None:
+def agree(participation: Participation, users: dict[str, User]) -> None:
     """Version 1 of the MoU, agreed by both sides, with a target for every `*` gauge."""
     now = timezone.now()
     agreement = Agreement.objects.create(
@@ -126,8 +126,8 @@ def _agreement(participation: Participation, users: dict[str, User]) -> None:
     )
 
 
-def _answers(participation: Participation, *, full: bool) -> None:
-    rng = random.Random(f"{participation.agency.code}-{YEAR}")  # noqa: S311
+def answer(participation: Participation, *, full: bool) -> None:
+    rng = random.Random(f"{participation.agency.code}-{participation.cycle.year}")  # noqa: S311
     targets = {
         (t.part, t.gauge_code): t.value
         for t in Target.objects.filter(agreement__participation=participation)
@@ -164,7 +164,7 @@ def _answers(participation: Participation, *, full: bool) -> None:
     Answer.objects.bulk_create(rows)
 
 
-def _move(participation: Participation, state: str, users: dict[str, User]) -> None:
+def move(participation: Participation, state: str, users: dict[str, User]) -> None:
     """Leave the participation where the workflow would after these steps."""
     p = participation
     now = timezone.now()
@@ -173,10 +173,10 @@ def _move(participation: Participation, state: str, users: dict[str, User]) -> N
     p.state = state
     if reached >= order.index(S.SUBMITTED):
         p.submitted_at = now - dt.timedelta(days=3)
-        p.receipt = f"{YEAR}-{p.pk:06d}-001"
+        p.receipt = f"{p.cycle.year}-{p.pk:06d}-001"
     if reached >= order.index(S.OFFICE_APPROVED):
         p.office_approved_at, p.office_approved_by = now - dt.timedelta(days=2), users.get("office")
-        p.office_minutes = _minutes(users.get("office"))
+        p.office_minutes = demo_minutes(users.get("office"))
     if reached >= order.index(S.HQ_APPROVED):
         p.hq_approved_at, p.hq_approved_by = now - dt.timedelta(days=1), users.get("hq")
     if reached >= order.index(S.TRANSFERRED):
@@ -185,7 +185,7 @@ def _move(participation: Participation, state: str, users: dict[str, User]) -> N
     p.save()
 
 
-def _minutes(user: User | None) -> StoredFile:
+def demo_minutes(user: User | None) -> StoredFile:
     stored = StoredFile(
         name="صورت‌جلسهٔ شورای راهبری.pdf",
         size=len(MINUTES),

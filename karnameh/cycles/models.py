@@ -65,6 +65,14 @@ class Cycle(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # When an internal and an external evaluator's scores of one gauge differ by more than this
+    # percent of the gauge's maximum, they write a consensus note (evaluations.Consensus).
+    consensus_gap = models.DecimalField(
+        _("gap that needs a consensus note (percent of the gauge's maximum)"),
+        max_digits=5,
+        decimal_places=2,
+        default=20,
+    )
 
     class Meta:
         ordering = ["-year", "level", "province__name"]

@@ -39,14 +39,29 @@ def sees_cycle(user: Any, cycle: Any) -> bool:
     return cycle.participations.filter(agency__in=visible_agencies(user)).exists()
 
 
+def assigned_to(user: Any, participation: Any) -> bool:
+    """An evaluator of the cycle's province with an active assignment to this agency."""
+    from karnameh.evaluations.models import Assignment
+
+    return (
+        province_role(user, participation.cycle.province_id, Role.EVALUATOR)
+        and Assignment.objects.filter(
+            participation_id=participation.pk, evaluator_id=user.pk, removed_at__isnull=True
+        ).exists()
+    )
+
+
 def sees_participation(user: Any, participation: Any) -> bool:
-    """The organization's side of its province, the agency itself, its parent and its HQ."""
+    """The organization's side of its province, the agency itself, its parent and its HQ, and
+    the evaluators assigned to it (who read its answers and evidence to score them)."""
     cycle = participation.cycle
     if has_role(user, Role.ADMIN, Role.NATIONAL):
         return True
     if province_role(user, cycle.province_id, *PROVINCE_WIDE):
         return True
-    return cycle.is_published and visible_agencies(user).filter(pk=participation.agency_id).exists()
+    if cycle.is_published and visible_agencies(user).filter(pk=participation.agency_id).exists():
+        return True
+    return assigned_to(user, participation)
 
 
 RULES: dict[str, Rule] = {

@@ -54,6 +54,13 @@ def visible_participations(user: Any) -> QuerySet[Participation]:
     condition = Q(cycle__province_id__in=provinces) | (
         ~Q(cycle__status=CycleStatus.DRAFT) & Q(agency__in=visible_agencies(user))
     )
+    judged = {g.province_id for g in found if g.role == Role.EVALUATOR}
+    if judged:
+        # An evaluator sees the agencies assigned to them (cycles.rules.assigned_to).
+        from karnameh.evaluations.models import Assignment
+
+        assigned = Assignment.objects.filter(evaluator_id=user.pk, removed_at__isnull=True)
+        condition |= Q(cycle__province_id__in=judged, pk__in=assigned.values("participation_id"))
     return queryset.filter(condition)
 
 

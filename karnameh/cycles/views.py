@@ -90,6 +90,13 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Evaluation (steps 8 on): staff assign evaluators, an evaluator opens their queue.
         "may_assign": cycle.is_published and may(request.user, "evaluation.assign", cycle),
         "is_evaluator": cycle.is_published and has_role(request.user, Role.EVALUATOR),
+        # Inquiries and objections (steps 8–9), each page checking its own rule again.
+        "may_inquiries": cycle.is_published and may(request.user, "inquiry.manage", cycle),
+        "may_objections": cycle.is_published and may(request.user, "objection.cycle", cycle),
+        "sits": cycle.is_published and may(request.user, "objection.queue", cycle),
+        # Steps 10–11 and publication (results app).
+        "may_approve": cycle.is_published and may(request.user, "results.view", cycle),
+        "released": may(request.user, "results.public", cycle),
     }
     return render(request, "cycles/detail.html", context)
 

@@ -196,3 +196,9 @@ def get_queue(request: HttpRequest, cycle: int, evaluator: str = "") -> dict[str
         "total": result.total,
         "assignments": result.assignments,
     }
+
+
+# Scoring by evaluators (api_review): mounted here, so /api/v1/evaluations/ keeps one router.
+from .api_review import router as review_router  # noqa: E402
+
+router.add_router("", review_router)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from karnameh.accounts.models import EvaluatorOrigin, EvaluatorScope
+from karnameh.assessments.models import Part
 
 
 class Assignment(models.Model):
@@ -46,6 +47,9 @@ class Assignment(models.Model):
         related_name="+",
     )
     removal_reason = models.TextField(_("reason for the removal"), blank=True)
+    # The evaluator's initial approval (تایید اولیه) of their part: their scores and notes of
+    # deficiencies become the agency's provisional scores. Cleared if staff return the part.
+    approved_at = models.DateTimeField(_("initial approval at"), null=True, blank=True)
 
     class Meta:
         ordering = ["participation__agency__code", "scope", "evaluator__username"]
@@ -65,6 +69,91 @@ class Assignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.removed_at is None
+
+
+class Review(models.Model):
+    """An evaluator's own answer and score for one gauge of an agency's self-assessment.
+
+    ``data`` has the form of ``assessments.Answer.data`` (the evaluator's own figures,
+    checked items, choice or judgement) and is scored by the same engine; ``deficiencies``
+    (نواقص) is what the agency reads and is required when the score is below the self-score.
+    """
+
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("evaluator assignment"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    # The assignment's participation again, so a participation's reviews are one indexed read.
+    participation = models.ForeignKey(
+        "cycles.Participation",
+        verbose_name=_("participation"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    part = models.CharField(_("part"), max_length=10, choices=Part.choices)
+    gauge_code = models.CharField(_("gauge"), max_length=30)
+    data = models.JSONField(_("the evaluator's answer"), default=dict)
+    score = models.DecimalField(_("score"), null=True, max_digits=9, decimal_places=2)
+    status = models.CharField(_("status"), max_length=20, blank=True)
+    deficiencies = models.TextField(_("deficiencies"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), null=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["participation", "part", "gauge_code", "assignment"]
+        verbose_name = _("evaluator's score")
+        verbose_name_plural = _("evaluators' scores")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "gauge_code"], name="review_unique")
+        ]
+        indexes = [models.Index(fields=["participation", "part", "gauge_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} – {self.gauge_code}"
+
+
+class Consensus(models.Model):
+    """The note an internal and an external evaluator write when their scores of a gauge differ
+    by more than the cycle's threshold (``Cycle.consensus_gap``)."""
+
+    participation = models.ForeignKey(
+        "cycles.Participation",
+        verbose_name=_("participation"),
+        on_delete=models.PROTECT,
+        related_name="consensus_notes",
+    )
+    part = models.CharField(_("part"), max_length=10, choices=Part.choices)
+    gauge_code = models.CharField(_("gauge"), max_length=30)
+    note = models.TextField(_("consensus note"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    written_at = models.DateTimeField(_("written at"))
+
+    class Meta:
+        ordering = ["participation", "part", "gauge_code"]
+        verbose_name = _("consensus note")
+        verbose_name_plural = _("consensus notes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "part", "gauge_code"], name="consensus_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participation} – {self.gauge_code}"
 
 
 class ConflictDeclaration(models.Model):

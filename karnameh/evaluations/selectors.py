@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from karnameh.accounts.models import User
@@ -12,6 +12,7 @@ from karnameh.cycles.models import AssessmentState, Cycle, Participation
 from karnameh.cycles.selectors import visible_cycle
 
 from .models import Assignment
+from .reviewing import attach_totals, with_progress
 from .rules import QueueOf
 from .suggest import province_evaluators, workload
 
@@ -38,29 +39,22 @@ class Load:
 
 
 def board(cycle: Cycle) -> list[BoardRow]:
-    """Every participation of the cycle with its active assignments, in three queries."""
-    participations = (
-        Participation.objects.filter(cycle=cycle)
-        .select_related("agency")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.filter(removed_at__isnull=True).select_related(
-                    "evaluator"
-                ),
-                to_attr="active",
+    """Every participation with its active assignments and their progress (reviewed of total
+    gauges, from the compiled catalogues), in a fixed number of queries."""
+    participations = with_progress(
+        cycle, Participation.objects.filter(cycle=cycle).select_related("agency")
+    ).order_by("agency__code")
+    rows = []
+    for p in participations:
+        active = attach_totals(p, cycle)
+        rows.append(
+            BoardRow(
+                participation=p,
+                general=[a for a in active if a.scope == "general"],
+                specific=[a for a in active if a.scope == "specific"],
             )
         )
-        .order_by("agency__code")
-    )
-    return [
-        BoardRow(
-            participation=p,
-            general=[a for a in p.active if a.scope == "general"],
-            specific=[a for a in p.active if a.scope == "specific"],
-        )
-        for p in participations
-    ]
+    return rows
 
 
 def evaluator_loads(cycle: Cycle) -> list[Load]:
@@ -93,12 +87,23 @@ class Queue:
 
 
 def queue(cycle: Cycle, evaluator: User) -> Queue:
-    """The evaluator's active assignments in the cycle; ready = self-assessment transferred."""
-    assignments = list(
-        Assignment.objects.filter(
-            participation__cycle=cycle, evaluator=evaluator, removed_at__isnull=True
-        ).select_related("participation__agency")
-    )
+    """The evaluator's active assignments in the cycle; ready = self-assessment transferred.
+
+    Each assignment carries its progress (``reviewed`` of ``total`` gauges), as on the board.
+    """
+    participations = with_progress(
+        cycle,
+        Participation.objects.filter(
+            cycle=cycle,
+            assignments__evaluator=evaluator,
+            assignments__removed_at__isnull=True,
+        )
+        .distinct()
+        .select_related("agency"),
+    ).order_by("agency__code")
+    assignments = []
+    for p in participations:
+        assignments += [a for a in attach_totals(p, cycle) if a.evaluator_id == evaluator.pk]
     # Two parts of one agency are one agency to prepare for.
     agencies = {a.participation_id: a.participation.state for a in assignments}
     ready = sum(1 for state in agencies.values() if state == AssessmentState.TRANSFERRED)

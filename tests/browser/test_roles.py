@@ -32,7 +32,7 @@ EXPECTED_MENU: dict[str, set[str]] = {
     "admin": STAFF | {"admin"},
     "staff": STAFF,
     "evaluator": EVERYONE,
-    "assessor": EVERYONE,
+    "assessor": EVERYONE | {"inquiries"},
     "agency": AGENCY_SIDE,
     "office": AGENCY_SIDE,
     "hq": REGISTRY,

@@ -37,7 +37,7 @@ EXPECTED_MENU = {
     "agency": ["home", "mine", "cycles", "agencies", "catalogues", "feedback", "tokens"],
     "office": ["home", "mine", "cycles", "agencies", "catalogues", "feedback", "tokens"],
     "hq": ["home", "cycles", "agencies", "catalogues", "tokens"],
-    "assessor": ["home", "cycles", "catalogues", "tokens"],
+    "assessor": ["home", "cycles", "inquiries", "catalogues", "tokens"],
     "deputy": ["home", "cycles", "agencies", "catalogues", "tokens"],
     "council": ["home", "cycles", "agencies", "catalogues", "tokens"],
     "national": ["home", "cycles", "agencies", "catalogues", "tokens"],

@@ -14,6 +14,7 @@ from karnameh.assessments.demo import load_demo_cycle
 from karnameh.audit.services import record
 from karnameh.catalogue.demo import load_demo_catalogues
 from karnameh.catalogue.models import Catalogue
+from karnameh.results.demo import OBJECTIONS, PUBLISHED, load_demo_evaluations
 
 # What a provincial unit's office in a county is called.
 COUNTY_OFFICE = {
@@ -37,11 +38,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             counts = load_demo()
             counts["participations"] = load_demo_cycle()
+            counts["evaluated"] = load_demo_evaluations()
             record(actor=None, action="demo.load", changes=counts)
         self.stdout.write(
             f"Demo loaded: agencies {counts['agencies']}, users {counts['users']}, "
             f"catalogues {counts['catalogues']}, "
-            f"agencies added to the {DEMO_YEAR} cycle {counts['participations']}.\n"
+            f"agencies added to the {DEMO_YEAR} cycle {counts['participations']}, "
+            f"to the evaluated {OBJECTIONS} and {PUBLISHED} cycles {counts['evaluated']}.\n"
             "Log in with the password «demo» as one of:"
         )
         for username, (first, last, role, *_rest) in data.USERS.items():

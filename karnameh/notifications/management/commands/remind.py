@@ -4,13 +4,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from karnameh.inquiries.reminders import inquiries_remind
 from karnameh.notifications.reminders import send_reminders
 from karnameh.notifications.tasks import remind
 
 
 class Command(BaseCommand):
     help = (
-        "Send today's reminders (deadlines in 7, 3 and 1 days; steps opening today). "
+        "Send today's reminders (deadlines in 7, 3 and 1 days; steps opening today; overdue "
+        "inquiries). "
         "Safe to run again: nothing is sent twice."
     )
 
@@ -30,3 +32,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Reminders sent: {sent.reminders} (notifications: {sent.notifications})."
         )
+        # Overdue inquiries (inquiries app): said only when there were some.
+        late = inquiries_remind()
+        if late.inquiries:
+            self.stdout.write(
+                f"Overdue inquiries reminded: {late.inquiries} "
+                f"(notifications: {late.notifications})."
+            )
