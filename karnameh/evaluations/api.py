@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -10,13 +11,27 @@ from ninja.responses import Status
 
 from karnameh.accounts.models import EvaluatorScope, User
 from karnameh.accounts.throttle import client_ip
+from karnameh.agencies.models import Agency
 from karnameh.common.errors import DomainError
 from karnameh.cycles.models import Cycle, Participation
 from karnameh.cycles.selectors import visible_cycle
 
-from .models import Assignment
-from .selectors import active_assignments, assignable_cycle, queue, queue_evaluator
-from .services import assignment_add, assignment_remove, assignments_apply
+from .models import Assignment, ConflictDeclaration
+from .selectors import (
+    active_assignments,
+    assignable_cycle,
+    conflict_of_cycle,
+    declared_conflicts,
+    queue,
+    queue_evaluator,
+)
+from .services import (
+    assignment_add,
+    assignment_remove,
+    assignments_apply,
+    conflict_declare,
+    conflict_withdraw,
+)
 from .suggest import suggest
 
 router = Router(tags=["evaluations"])
@@ -87,6 +102,37 @@ class ApplyIn(Schema):
 
     scope: EvaluatorScope
     pairs: list[PairOut]
+
+
+class ConflictOut(Schema):
+    id: int
+    evaluator: str
+    agency: str
+    reason: str
+    declared_by: str
+    declared_at: dt.datetime
+    withdrawn_at: dt.datetime | None
+    withdrawal_reason: str
+
+    @staticmethod
+    def resolve_evaluator(obj: ConflictDeclaration) -> str:
+        return obj.evaluator.get_username()
+
+    @staticmethod
+    def resolve_agency(obj: ConflictDeclaration) -> str:
+        return obj.agency.code
+
+    @staticmethod
+    def resolve_declared_by(obj: ConflictDeclaration) -> str:
+        return obj.declared_by.get_username()
+
+
+class ConflictIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    evaluator: str
+    agency: str
+    reason: str
 
 
 class QueueOut(Schema):
@@ -196,6 +242,53 @@ def get_queue(request: HttpRequest, cycle: int, evaluator: str = "") -> dict[str
         "total": result.total,
         "assignments": result.assignments,
     }
+
+
+@router.get(
+    "/{cycle}/conflicts",
+    response=list[ConflictOut],
+    summary="Declared conflicts of interest (staff: all in the province; an evaluator: own)",
+)
+def list_conflicts(request: HttpRequest, cycle: int) -> list[ConflictDeclaration]:
+    return declared_conflicts(request.user, visible_cycle(request.user, cycle))
+
+
+@router.post("/{cycle}/conflicts", response={201: ConflictOut}, summary="Declare a conflict")
+def declare_conflict(
+    request: HttpRequest, cycle: int, payload: ConflictIn
+) -> Status[ConflictDeclaration]:
+    found = visible_cycle(request.user, cycle)
+    agency = Agency.objects.filter(Q(province_id=found.province_id), code=payload.agency).first()
+    if agency is None:
+        raise DomainError(
+            _("There is no agency %(code)s in this province.") % {"code": payload.agency},
+            code="no_such_agency",
+        )
+    declaration = conflict_declare(
+        actor=request.user,
+        evaluator=_evaluator(payload.evaluator),
+        agency=agency,
+        reason=payload.reason,
+        ip=client_ip(request),
+    )
+    return Status(201, declaration)
+
+
+@router.post(
+    "/{cycle}/conflicts/{pk}/withdraw",
+    response=ConflictOut,
+    summary="Withdraw a conflict declared in error (staff; kept, marked withdrawn)",
+)
+def withdraw_conflict(
+    request: HttpRequest, cycle: int, pk: int, payload: RemoveIn
+) -> ConflictDeclaration:
+    found = visible_cycle(request.user, cycle)
+    return conflict_withdraw(
+        actor=request.user,
+        declaration=conflict_of_cycle(request.user, found, pk),
+        reason=payload.reason,
+        ip=client_ip(request),
+    )
 
 
 # Scoring by evaluators (api_review): mounted here, so /api/v1/evaluations/ keeps one router.

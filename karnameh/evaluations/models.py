@@ -179,6 +179,18 @@ class ConflictDeclaration(models.Model):
         related_name="+",
     )
     declared_at = models.DateTimeField(_("declared at"))
+    # A declaration made in error is withdrawn by staff with a reason, never deleted: the
+    # record of who was kept off which agency, and why, stays.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
 
     class Meta:
         ordering = ["-declared_at"]

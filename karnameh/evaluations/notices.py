@@ -1,4 +1,4 @@
-"""Who is told about an evaluator's initial approval and its return. No notice carries a score:
+"""Who is told about assignments, an initial approval and its return. No notice carries a score:
 a notice may reach an inbox the embargo does not cover; it links to the page that checks
 ``scores.view``."""
 
@@ -14,6 +14,52 @@ from karnameh.notifications import recipients
 from karnameh.notifications.services import notify
 
 from .models import Assignment
+
+
+def assigned(assignments: list[Assignment], actor: Any) -> int:
+    """Each evaluator once, naming every agency and part they were just given (a suggestion
+    applied gives one evaluator several)."""
+    by_evaluator: dict[int, list[Assignment]] = {}
+    for assignment in assignments:
+        by_evaluator.setdefault(assignment.evaluator_id, []).append(assignment)
+    sent = 0
+    for given in by_evaluator.values():
+        first = given[0]
+        p = first.participation
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("You were assigned to evaluate: %(cycle)s") % _names(first)
+            body = "\n".join(_given(a) for a in given)
+        sent += notify(
+            users=[first.evaluator] if first.evaluator_id != actor.pk else [],
+            kind="evaluation_assigned",
+            title=title,
+            body=body,
+            url=reverse("evaluations:queue", args=[p.cycle_id]),
+        )
+    return sent
+
+
+def _given(assignment: Assignment) -> str:
+    names = _names(assignment)
+    if assignment.axes:
+        names["axes"] = persian_digits("، ".join(assignment.axes))
+        return _("%(agency)s: the %(part)s part, axes %(axes)s") % names
+    return _("%(agency)s: the whole %(part)s part") % names
+
+
+def unassigned(assignment: Assignment, actor: Any, reason: str) -> int:
+    """The evaluator: this agency is no longer theirs to score, and why."""
+    p = assignment.participation
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Your assignment was removed: %(agency)s") % _names(assignment)
+        body = _("Reason: %(reason)s") % {"reason": reason}
+    return notify(
+        users=[assignment.evaluator] if assignment.evaluator_id != actor.pk else [],
+        kind="evaluation_unassigned",
+        title=title,
+        body=body,
+        url=reverse("evaluations:queue", args=[p.cycle_id]),
+    )
 
 
 def _names(assignment: Assignment) -> dict[str, str]:

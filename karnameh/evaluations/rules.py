@@ -2,7 +2,8 @@
 
 The modernization group staff of a cycle's province (and the administrator) assign; an
 evaluator sees their own queue and staff see any queue in their province; a conflict of
-interest is declared by staff of the agency's province or by the evaluator themself.
+interest is declared by staff of the agency's province or by the evaluator themself, and
+withdrawn only by staff (an evaluator may not lift their own conflict).
 
 Scoring (issue 5, item 2): only the evaluator of an active assignment scores, previews and
 gives the initial approval of it; staff of the province read every evaluator's reviews and
@@ -49,6 +50,12 @@ def declares_conflict(user: Any, target: ConflictOf) -> bool:
     return province_role(user, target.agency.province_id, Role.STAFF)
 
 
+def withdraws_conflict(user: Any, declaration: Any) -> bool:
+    return has_role(user, Role.ADMIN) or province_role(
+        user, declaration.agency.province_id, Role.STAFF
+    )
+
+
 def evaluates(user: Any, assignment: Any) -> bool:
     """The assignment's own evaluator, while it is active and they are still an evaluator."""
     return (
@@ -85,6 +92,8 @@ RULES: dict[str, Rule] = {
     "evaluation.assign": manages_cycle,
     "evaluation.queue": sees_queue,
     "evaluation.conflict": declares_conflict,
+    # obj: a ConflictDeclaration.
+    "evaluation.conflict_withdraw": withdraws_conflict,
     # obj: an assignment. Score its gauges, preview a score, give the initial approval.
     "evaluation.review": evaluates,
     # obj: an assignment. Its review pages and API answers (read only for staff).

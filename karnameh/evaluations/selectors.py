@@ -3,15 +3,15 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from karnameh.accounts.models import User
-from karnameh.accounts.permissions import require
+from karnameh.accounts.permissions import may, require
 from karnameh.cycles.models import AssessmentState, Cycle, Participation
 from karnameh.cycles.selectors import visible_cycle
 
-from .models import Assignment
+from .models import Assignment, ConflictDeclaration
 from .reviewing import attach_totals, with_progress
 from .rules import QueueOf
 from .suggest import province_evaluators, workload
@@ -121,3 +121,27 @@ def assignable_cycle(user: Any, pk: int) -> Cycle:
     cycle = visible_cycle(user, pk)
     require(user, "evaluation.assign", cycle)
     return cycle
+
+
+def _conflicts(user: Any, cycle: Cycle) -> QuerySet[ConflictDeclaration]:
+    found = ConflictDeclaration.objects.filter(Q(agency__province_id=cycle.province_id))
+    if not may(user, "evaluation.assign", cycle):
+        found = found.filter(evaluator_id=user.pk)
+    return found.select_related("evaluator", "agency", "declared_by", "withdrawn_by")
+
+
+def declared_conflicts(
+    user: Any, cycle: Cycle, evaluator: User | None = None
+) -> list[ConflictDeclaration]:
+    """Conflicts declared with agencies of the cycle's province, withdrawn ones last: every
+    one for whoever assigns evaluators there, otherwise only the user's own; ``evaluator``
+    narrows the list to one evaluator's (their queue)."""
+    found = _conflicts(user, cycle)
+    if evaluator is not None:
+        found = found.filter(evaluator=evaluator)
+    return list(found.order_by(F("withdrawn_at").asc(nulls_first=True), "-declared_at"))
+
+
+def conflict_of_cycle(user: Any, cycle: Cycle, pk: int) -> ConflictDeclaration:
+    """One declaration the user may see in this cycle's province; 404 otherwise."""
+    return get_object_or_404(_conflicts(user, cycle), pk=pk)

@@ -16,6 +16,7 @@ from karnameh.common.errors import DomainError
 from karnameh.common.text import persian_digits
 from karnameh.cycles.models import Cycle, Participation
 
+from . import notices
 from .models import Assignment, ConflictDeclaration
 from .rules import ConflictOf
 from .suggest import conflict_reason, eligible_roles
@@ -137,6 +138,7 @@ def assignment_add(
             reason=reason,
             ip=ip,
         )
+        notices.assigned([assignment], actor)
     return assignment
 
 
@@ -171,6 +173,7 @@ def assignment_remove(
             reason=reason,
             ip=ip,
         )
+        notices.unassigned(locked, actor, reason)
     return locked
 
 
@@ -182,6 +185,14 @@ def conflict_declare(
     if not reason:
         raise DomainError(_("Write the reason for the conflict of interest."), code="reason")
     with transaction.atomic():
+        if ConflictDeclaration.objects.filter(
+            evaluator=evaluator, agency=agency, withdrawn_at__isnull=True
+        ).exists():
+            raise DomainError(
+                _("A conflict of interest of %(name)s with %(agency)s is already declared.")
+                % {"name": _name(evaluator), "agency": agency.name},
+                code="already_declared",
+            )
         declaration = ConflictDeclaration.objects.create(
             evaluator=evaluator,
             agency=agency,
@@ -198,6 +209,39 @@ def conflict_declare(
             ip=ip,
         )
     return declaration
+
+
+def conflict_withdraw(
+    *, actor: Any, declaration: ConflictDeclaration, reason: str, ip: str | None = None
+) -> ConflictDeclaration:
+    """Staff lift a conflict declared in error; the declaration stays, marked withdrawn."""
+    reason = reason.strip()
+    with transaction.atomic():
+        locked = (
+            ConflictDeclaration.objects.select_for_update(of=("self",))
+            .select_related("evaluator", "agency")
+            .get(pk=declaration.pk)
+        )
+        require(actor, "evaluation.conflict_withdraw", locked)
+        if locked.withdrawn_at is not None:
+            raise DomainError(
+                _("This declaration was already withdrawn."), code="already_withdrawn"
+            )
+        if not reason:
+            raise DomainError(_("Write why the declaration is withdrawn."), code="reason_required")
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = actor
+        locked.withdrawal_reason = reason
+        locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        record(
+            actor=actor,
+            action="evaluation.conflict_withdraw",
+            target=locked,
+            changes={"evaluator": locked.evaluator.get_username(), "agency": locked.agency.code},
+            reason=reason,
+            ip=ip,
+        )
+    return locked
 
 
 def assignments_apply(
@@ -244,4 +288,5 @@ def assignments_apply(
             },
             ip=ip,
         )
+        notices.assigned(made, actor)
     return made

@@ -76,7 +76,7 @@ def evaluator_facts(users: Iterable[Any]) -> dict[int, EvaluatorFacts]:
         held[role.user_id].append(facts(role.agency))
     declared: dict[int, set[int]] = {pk: set() for pk in by_user}
     for user_id, agency_id in ConflictDeclaration.objects.filter(
-        evaluator_id__in=by_user
+        evaluator_id__in=by_user, withdrawn_at__isnull=True
     ).values_list("evaluator_id", "agency_id"):
         declared[user_id].add(agency_id)
     return {

@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:cycle>/suggest/", views.suggest_view, name="suggest"),
     path("<int:cycle>/suggest/apply/", views.apply_view, name="apply"),
     path("<int:cycle>/conflict/", views.conflict_view, name="conflict"),
+    path(
+        "<int:cycle>/conflict/<int:pk>/withdraw/",
+        views.conflict_withdraw_view,
+        name="conflict-withdraw",
+    ),
     path("<int:cycle>/queue/", views.queue_view, name="queue"),
     # One evaluator's part of one agency (an assignment): its gauges, approval, return.
     path(REVIEW, review.review_page, name="review"),

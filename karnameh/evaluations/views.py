@@ -20,8 +20,22 @@ from karnameh.cycles.selectors import visible_cycle
 
 from .forms import AssignForm, ConflictForm, RemoveForm
 from .models import Assignment
-from .selectors import assignable_cycle, board, evaluator_loads, queue, queue_evaluator
-from .services import assignment_add, assignment_remove, assignments_apply, conflict_declare
+from .selectors import (
+    assignable_cycle,
+    board,
+    conflict_of_cycle,
+    declared_conflicts,
+    evaluator_loads,
+    queue,
+    queue_evaluator,
+)
+from .services import (
+    assignment_add,
+    assignment_remove,
+    assignments_apply,
+    conflict_declare,
+    conflict_withdraw,
+)
 from .suggest import suggest
 
 
@@ -41,6 +55,7 @@ def _board(request: HttpRequest, cycle: Cycle, form: AssignForm | None = None) -
         "form": form or _assign_form(cycle, rows, loads),
         "remove_form": RemoveForm(),
         "conflict_form": ConflictForm(),
+        "conflicts": declared_conflicts(request.user, cycle),
         "scopes": EvaluatorScope.choices,
     }
     return render(request, "evaluations/board.html", context, status=400 if form else 200)
@@ -198,6 +213,27 @@ def conflict_view(request: HttpRequest, cycle: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def conflict_withdraw_view(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
+    found = visible_cycle(request.user, cycle)
+    declaration = conflict_of_cycle(request.user, found, pk)
+    try:
+        conflict_withdraw(
+            actor=request.user,
+            declaration=declaration,
+            reason=request.POST.get("reason", ""),
+            ip=client_ip(request),
+        )
+    except DomainError as error:
+        if error.status_code == 403:
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The declaration was withdrawn."))
+    return redirect("evaluations:board", cycle=found.pk)
+
+
+@login_required
 def queue_view(request: HttpRequest, cycle: int) -> HttpResponse:
     found = visible_cycle(request.user, cycle)
     evaluator = queue_evaluator(request.user, found, request.GET.get("evaluator"))
@@ -207,5 +243,6 @@ def queue_view(request: HttpRequest, cycle: int) -> HttpResponse:
         "queue": queue(found, evaluator),
         "own": evaluator.pk == request.user.pk,
         "conflict_form": ConflictForm(initial={"evaluator": evaluator.get_username()}),
+        "conflicts": declared_conflicts(request.user, found, evaluator),
     }
     return render(request, "evaluations/queue.html", context)
