@@ -301,15 +301,7 @@ def put_gauge(
             ip=client_ip(request),
         )
     except Conflict as conflict:
-        return Status(
-            409,
-            {
-                "detail": conflict.message,
-                "code": conflict.code,
-                "theirs": conflict.theirs,
-                "mine": conflict.mine,
-            },
-        )
+        return Status(409, conflict.body())
     return Status(200, saved)
 
 

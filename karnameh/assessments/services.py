@@ -45,6 +45,25 @@ class Conflict(DomainError):
         self.theirs = theirs
         self.mine = mine
 
+    @classmethod
+    def saved_first(
+        cls, theirs: dict[str, Any], at: dt.datetime | None, mine: dict[str, Any]
+    ) -> "Conflict":
+        """The one message of a stale save, the agency's answer or an evaluator's review."""
+        return cls(
+            _(
+                "%(who)s saved this gauge at %(at)s while you were editing it. Your "
+                "entry was not saved; compare the two and save again."
+            )
+            % {"who": theirs["by"] or _("someone"), "at": format_jalali_datetime(at)},
+            theirs=theirs,
+            mine=mine,
+        )
+
+    def body(self) -> dict[str, Any]:
+        """The API's 409 answer (``ConflictOut``)."""
+        return {"detail": self.message, "code": self.code, "theirs": self.theirs, "mine": self.mine}
+
 
 def _locked(participation: Participation) -> Participation:
     return (
@@ -182,18 +201,10 @@ def answer_save(
             )
             current = answer.version if answer else 0
             if version != current:
-                theirs = _stored(answer)
-                raise Conflict(
-                    _(
-                        "%(who)s saved this gauge at %(at)s while you were editing it. Your "
-                        "entry was not saved; compare the two and save again."
-                    )
-                    % {
-                        "who": theirs["by"] or _("someone"),
-                        "at": format_jalali_datetime(answer.updated_at if answer else None),
-                    },
-                    theirs=theirs,
-                    mine={"data": cleaned, "comment": note, "version": version},
+                raise Conflict.saved_first(
+                    _stored(answer),
+                    answer.updated_at if answer else None,
+                    {"data": cleaned, "comment": note, "version": version},
                 )
             if answer is not None and answer.data == cleaned and answer.comment == note:
                 return _saved(answer, changed=False)

@@ -20,6 +20,7 @@ from ninja import Header, Router, Schema, Status
 
 from karnameh.accounts.permissions import may
 from karnameh.accounts.throttle import client_ip
+from karnameh.assessments.api import ConflictOut
 from karnameh.assessments.services import Conflict
 from karnameh.common.errors import Forbidden
 from karnameh.cycles.models import Participation
@@ -48,15 +49,6 @@ def _number(value: Decimal | None) -> float | None:
 class ErrorOut(Schema):
     detail: str
     code: str
-
-
-class ConflictOut(Schema):
-    """Someone saved first: nothing was saved; ``theirs`` is stored, ``mine`` was refused."""
-
-    detail: str
-    code: str
-    theirs: dict[str, Any]
-    mine: dict[str, Any]
 
 
 class ReviewRowOut(Schema):
@@ -278,15 +270,7 @@ def put_review(
             ip=client_ip(request),
         )
     except Conflict as conflict:
-        return Status(
-            409,
-            {
-                "detail": conflict.message,
-                "code": conflict.code,
-                "theirs": conflict.theirs,
-                "mine": conflict.mine,
-            },
-        )
+        return Status(409, conflict.body())
     return Status(200, saved)
 
 

@@ -222,18 +222,10 @@ def review_save(
             )
             current = review.version if review else 0
             if version != current:
-                theirs = _stored(review)
-                raise Conflict(
-                    _(
-                        "%(who)s saved this gauge at %(at)s while you were editing it. Your "
-                        "entry was not saved; compare the two and save again."
-                    )
-                    % {
-                        "who": theirs["by"] or _("someone"),
-                        "at": format_jalali_datetime(review.updated_at if review else None),
-                    },
-                    theirs=theirs,
-                    mine={"data": cleaned, "deficiencies": notes, "version": version},
+                raise Conflict.saved_first(
+                    _stored(review),
+                    review.updated_at if review else None,
+                    {"data": cleaned, "deficiencies": notes, "version": version},
                 )
             answer = Answer.objects.filter(
                 participation=locked, part=part, gauge_code=gauge_code
