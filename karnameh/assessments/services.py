@@ -100,10 +100,11 @@ def _check_open(participation: Participation) -> None:
         raise DomainError(reason, code="locked")
 
 
-def _once(
+def once_per_key(
     actor: Any, key: str | None, action: str, run: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
-    """Apply ``run`` once per idempotency key: a retried request gets the first answer back."""
+    """Apply ``run`` once per idempotency key: a retried request gets the first answer back.
+    Every versioned save with an ``Idempotency-Key`` (answers, reviews, inquiries) uses it."""
     if not key:
         return run()
     key = key[:100]
@@ -207,7 +208,7 @@ def answer_save(
                     {"data": cleaned, "comment": note, "version": version},
                 )
             if answer is not None and answer.data == cleaned and answer.comment == note:
-                return _saved(answer, changed=False)
+                return saved_reply(answer, name="answer", changed=False)
             before = _stored(answer)
             answer = answer or Answer(participation=locked, part=part, gauge_code=gauge_code)
             answer.data, answer.comment = cleaned, note
@@ -229,19 +230,21 @@ def answer_save(
                 },
                 ip=ip,
             )
-            return _saved(answer, changed=True)
+            return saved_reply(answer, name="answer", changed=True)
 
-    return _once(actor, key, f"answer:{participation.pk}:{part}:{gauge_code}", run)
+    return once_per_key(actor, key, f"answer:{participation.pk}:{part}:{gauge_code}", run)
 
 
-def _saved(answer: Answer, *, changed: bool) -> dict[str, Any]:
+def saved_reply(row: Any, *, name: str, changed: bool) -> dict[str, Any]:
+    """What a versioned save answers (and a retried key replays): the row under ``name``
+    ("answer", "review"), its new version, score and status."""
     return {
-        "answer": answer.pk,
-        "version": answer.version,
-        "score": str(answer.score) if answer.score is not None else None,
-        "status": answer.status,
+        name: row.pk,
+        "version": row.version,
+        "score": str(row.score) if row.score is not None else None,
+        "status": row.status,
         "changed": changed,
-        "saved_at": answer.updated_at.isoformat() if answer.updated_at else None,
+        "saved_at": row.updated_at.isoformat() if row.updated_at else None,
     }
 
 
@@ -420,7 +423,7 @@ def assessment_transition(
                 "at": timezone.now().isoformat(),
             }
 
-    return _once(actor, key, f"{name}:{participation.pk}", run)
+    return once_per_key(actor, key, f"{name}:{participation.pk}", run)
 
 
 def participation_extend(

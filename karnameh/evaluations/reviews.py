@@ -18,8 +18,7 @@ from karnameh.agreements.selectors import agreed_targets
 from karnameh.assessments.answers import MAX_TEXT, clean_answer
 from karnameh.assessments.models import Answer
 from karnameh.assessments.scoring import LATER, Sheet, find_gauge, self_score
-from karnameh.assessments.services import Conflict
-from karnameh.assessments.services import _once as once_per_key
+from karnameh.assessments.services import Conflict, once_per_key, saved_reply
 from karnameh.audit.services import record
 from karnameh.common.errors import DomainError, Forbidden
 from karnameh.common.jalali import format_jalali_datetime
@@ -173,17 +172,6 @@ def _stored(review: Review | None) -> dict[str, Any]:
     }
 
 
-def _saved(review: Review, *, changed: bool) -> dict[str, Any]:
-    return {
-        "review": review.pk,
-        "version": review.version,
-        "score": str(review.score) if review.score is not None else None,
-        "status": review.status,
-        "changed": changed,
-        "saved_at": review.updated_at.isoformat() if review.updated_at else None,
-    }
-
-
 def review_save(
     *,
     actor: Any,
@@ -245,7 +233,7 @@ def review_save(
                     code="deficiencies_required",
                 )
             if review is not None and review.data == cleaned and review.deficiencies == notes:
-                return _saved(review, changed=False)
+                return saved_reply(review, name="review", changed=False)
             before = _stored(review)
             before_score = str(review.score) if review and review.score is not None else None
             review = review or Review(
@@ -269,7 +257,7 @@ def review_save(
                 },
                 ip=ip,
             )
-            return _saved(review, changed=True)
+            return saved_reply(review, name="review", changed=True)
 
     return once_per_key(actor, key, f"review:{participation.pk}:{part}:{gauge_code}", run)
 

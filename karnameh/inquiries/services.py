@@ -22,7 +22,7 @@ from karnameh.accounts.permissions import require
 from karnameh.agreements.selectors import agreed_targets
 from karnameh.assessments.answers import BadAnswer, clean_answer
 from karnameh.assessments.scoring import self_score
-from karnameh.assessments.services import Conflict, _once
+from karnameh.assessments.services import Conflict, once_per_key
 from karnameh.audit.services import record
 from karnameh.catalogue.store import engine_catalogue
 from karnameh.common.errors import DomainError
@@ -353,7 +353,7 @@ def inquiry_answer(
             _tell_staff(locked, actor)
             return _result(locked, changed=True)
 
-    return _once(actor, key, f"inquiry:{inquiry.pk}:answer", run)
+    return once_per_key(actor, key, f"inquiry:{inquiry.pk}:answer", run)
 
 
 def inquiry_correct(
@@ -422,4 +422,4 @@ def inquiry_correct(
             _tell_staff(locked, actor)
             return _result(locked, changed=True)
 
-    return _once(actor, key, f"inquiry:{inquiry.pk}:correct", run)
+    return once_per_key(actor, key, f"inquiry:{inquiry.pk}:correct", run)
