@@ -44,6 +44,11 @@ def province_users(province_id: int | None, roles: Iterable[str]) -> QuerySet[Us
     return _holders(roles, province_id=province_id)
 
 
+def national_users() -> QuerySet[User]:
+    """The national organization's users (their role has no province or agency)."""
+    return _holders([Role.NATIONAL])
+
+
 def cycle_audience(agency_ids: Iterable[int], hq_ids: Iterable[int | None]) -> QuerySet[User]:
     """Agency-side users of the participating agencies and HQ users of their HQs."""
     agencies, hqs = list(agency_ids), [pk for pk in hq_ids if pk is not None]

@@ -63,7 +63,7 @@ def published(cycle: Cycle) -> int:
     users = (
         recipients.cycle_audience([a for a, _h in rows], [h for _a, h in rows])
         | recipients.province_users(cycle.province_id, ORGANIZATION)
-        | recipients._holders([Role.NATIONAL])
+        | recipients.national_users()
     )
     with translation.override(settings.LANGUAGE_CODE):
         title = _("The results of %(cycle)s are published") % {"cycle": persian_digits(cycle.title)}
