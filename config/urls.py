@@ -19,6 +19,12 @@ urlpatterns = [
     path("inquiries/", include("karnameh.inquiries.urls")),
     path("objections/", include("karnameh.objections.urls")),
     path("results/", include("karnameh.results.urls")),
+    path("jobs/", include("karnameh.jobs.urls")),
+    path("reports/", include("karnameh.reports.urls")),
+    path("exports/", include("karnameh.exports.urls")),
+    path("dashboards/", include("karnameh.dashboards.urls")),
+    # The public portal (دولت‌سنج): no sign-in, published results only.
+    path("public/", include("karnameh.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

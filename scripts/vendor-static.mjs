@@ -17,6 +17,9 @@ const files = [
   ["chart.js/LICENSE.md", "chartjs/LICENSE.md"],
   ["vazirmatn/fonts/webfonts/Vazirmatn[wght].woff2", "vazirmatn/Vazirmatn-wght.woff2"],
   ["vazirmatn/OFL.txt", "vazirmatn/OFL.txt"],
+  // Static TTFs for PDFs: WeasyPrint embeds them and matplotlib draws chart labels with them.
+  ["vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf", "vazirmatn/Vazirmatn-Regular.ttf"],
+  ["vazirmatn/fonts/ttf/Vazirmatn-Bold.ttf", "vazirmatn/Vazirmatn-Bold.ttf"],
   // axe-core is for the accessibility checks in the browser tests only.
   ["axe-core/axe.min.js", "../../../tests/vendor/axe.min.js"],
   ["axe-core/LICENSE", "../../../tests/vendor/axe-LICENSE"],

@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "karnameh.inquiries",
     "karnameh.objections",
     "karnameh.results",
+    "karnameh.jobs",
+    "karnameh.reports",
+    "karnameh.exports",
+    "karnameh.portal",
+    "karnameh.dashboards",
     "karnameh.api",
 ]
 

@@ -212,11 +212,16 @@ def _add_app_rules() -> None:
     from karnameh.agreements.rules import RULES as agreements
     from karnameh.assessments.rules import RULES as assessments
     from karnameh.cycles.rules import RULES as cycles
+    from karnameh.dashboards.rules import RULES as dashboards
     from karnameh.evaluations.rules import RULES as evaluations
+    from karnameh.exports.rules import RULES as exports
     from karnameh.feedback.rules import RULES as feedback
     from karnameh.inquiries.rules import RULES as inquiries
+    from karnameh.jobs.rules import RULES as jobs
     from karnameh.notifications.rules import RULES as notifications
     from karnameh.objections.rules import RULES as objections
+    from karnameh.portal.rules import RULES as portal
+    from karnameh.reports.rules import RULES as reports
     from karnameh.results.rules import RULES as results
 
     for table in (
@@ -229,6 +234,11 @@ def _add_app_rules() -> None:
         inquiries,
         objections,
         results,
+        jobs,
+        reports,
+        exports,
+        portal,
+        dashboards,
     ):
         clash = RULES.keys() & table.keys()
         if clash:

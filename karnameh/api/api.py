@@ -55,6 +55,11 @@ def _register_routers() -> None:
     from karnameh.inquiries.api import router as inquiries_router
     from karnameh.notifications.api import router as notifications_router
     from karnameh.objections.api import router as objections_router
+    from karnameh.dashboards.api import router as dashboards_router
+    from karnameh.exports.api import router as exports_router
+    from karnameh.jobs.api import router as jobs_router
+    from karnameh.portal.api import router as portal_router
+    from karnameh.reports.api import router as reports_router
     from karnameh.results.api import router as results_router
 
     api.add_router("/accounts", accounts_router)
@@ -72,6 +77,11 @@ def _register_routers() -> None:
     api.add_router("/inquiries", inquiries_router)
     api.add_router("/objections", objections_router)
     api.add_router("/results", results_router)
+    api.add_router("/jobs", jobs_router)
+    api.add_router("/reports", reports_router)
+    api.add_router("/exports", exports_router)
+    api.add_router("/dashboards", dashboards_router)
+    api.add_router("/public", portal_router)
 
 
 _register_routers()

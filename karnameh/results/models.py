@@ -118,6 +118,12 @@ class Result(models.Model):
     final = models.DecimalField(_("final score"), max_digits=6, decimal_places=2)
     explanation = models.TextField(_("explanation"), blank=True)
     fixed_at = models.DateTimeField(_("fixed at"))
+    # Written with the totals so report cards, the portal and the province report read one row
+    # per agency instead of rescoring it (``results.breakdown``); numbers as ``written``:
+    # axes: [{"part", "code", "title", "score", "max", "self"}]
+    # gauges: [{"part", "axis", "indicator", "code", "title", "score", "max", "self", "source"}]
+    axes = models.JSONField(_("axis scores"), default=list, blank=True)
+    gauges = models.JSONField(_("gauge scores"), default=list, blank=True)
 
     class Meta:
         ordering = ["-final", "participation__agency__code"]
@@ -126,3 +132,124 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participation}: {self.final}"
+
+
+class Policy(models.Model):
+    """A cycle's settings for what follows the ranking: how many agencies per peer group the
+    festival honours (seed 000: the Shahid Rajaei festival)."""
+
+    cycle = models.OneToOneField(
+        "cycles.Cycle",
+        verbose_name=_("cycle"),
+        on_delete=models.PROTECT,
+        related_name="result_policy",
+    )
+    festival_size = models.PositiveSmallIntegerField(
+        _("agencies honoured per peer group"), default=3
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("results settings")
+        verbose_name_plural = _("results settings")
+
+    def __str__(self) -> str:
+        return str(self.cycle)
+
+
+class BonusBand(models.Model):
+    """One row of a cycle's performance-bonus table: a final score from ``lower`` (inclusive)
+    up to the next band's lower bound (exclusive) earns ``coefficient``."""
+
+    cycle = models.ForeignKey(
+        "cycles.Cycle",
+        verbose_name=_("cycle"),
+        on_delete=models.PROTECT,
+        related_name="bonus_bands",
+    )
+    lower = models.DecimalField(_("from score"), max_digits=6, decimal_places=2)
+    coefficient = models.DecimalField(_("bonus coefficient"), max_digits=6, decimal_places=3)
+
+    class Meta:
+        ordering = ["cycle", "lower"]
+        verbose_name = _("bonus band")
+        verbose_name_plural = _("bonus bands")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "lower"], name="bonus_band_unique_lower")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.lower} → {self.coefficient}"
+
+
+class NominationKind(models.TextChoices):
+    MANAGER = "manager", _("manager")
+    EXPERT = "expert", _("expert")
+
+
+class Nomination(models.Model):
+    """A manager or expert of an agency nominated for the festival (step 12)."""
+
+    participation = models.ForeignKey(
+        "cycles.Participation",
+        verbose_name=_("participation"),
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=NominationKind.choices)
+    full_name = models.CharField(_("full name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    reason = models.TextField(_("reason for the nomination"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["participation__agency__code", "kind", "full_name"]
+        verbose_name = _("festival nomination")
+        verbose_name_plural = _("festival nominations")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class ImprovementPlan(models.Model):
+    """The agency's plan to improve (seed 003: «ارائه برنامه بهبود عملکرد»), written after
+    publication against its report card's weaknesses.
+
+    ``actions``: [{"gauge": "2.4.1", "action": "...", "owner": "...", "due": "1404-06-31"}]
+    """
+
+    participation = models.OneToOneField(
+        "cycles.Participation",
+        verbose_name=_("participation"),
+        on_delete=models.PROTECT,
+        related_name="improvement_plan",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    actions = models.JSONField(_("actions"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated at"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("improvement plan")
+        verbose_name_plural = _("improvement plans")
+
+    def __str__(self) -> str:
+        return str(self.participation)

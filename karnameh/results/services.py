@@ -22,6 +22,7 @@ from karnameh.scoring.weights import Part as WeightedPart
 from karnameh.scoring.weights import check_composition, compose, weighted_total
 
 from . import notices
+from .breakdown import breakdown
 from .locks import approvals_in_force, is_released
 from .models import Approval, Release, Result, Stage
 from .readiness import AgencyReadiness, Readiness, readiness
@@ -91,6 +92,7 @@ def _fix(row: AgencyReadiness, now: Any) -> Result:
         "explanation": card.composed.explanation,
         "fixed_at": now,
     }
+    fields["axes"], fields["gauges"] = breakdown(card)
     result, _created = Result.objects.update_or_create(participation=p, defaults=fields)
     return result
 

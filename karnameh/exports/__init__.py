@@ -1,0 +1,1 @@
+"""Excel exports of staff tables, and the package sent to the national organization."""

@@ -1,0 +1,5 @@
+"""Who may do what in exports (merged into accounts.permissions.RULES)."""
+
+from karnameh.accounts.permissions import Rule
+
+RULES: dict[str, Rule] = {}

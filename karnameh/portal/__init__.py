@@ -1,0 +1,1 @@
+"""The public portal (دولت‌سنج): published results only, no sign-in."""

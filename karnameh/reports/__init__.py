@@ -1,0 +1,1 @@
+"""Report cards per agency and the province's final report, as pages and PDFs."""
