@@ -50,17 +50,18 @@ def _register_routers() -> None:
     from karnameh.assessments.api_workflow import router as assessment_workflow_router
     from karnameh.catalogue.api import router as catalogues_router
     from karnameh.cycles.api import router as cycles_router
+    from karnameh.dashboards.api import router as dashboards_router
     from karnameh.evaluations.api import router as evaluations_router
+    from karnameh.exports.api import router as exports_router
     from karnameh.feedback.api import router as feedback_router
     from karnameh.inquiries.api import router as inquiries_router
+    from karnameh.jobs.api import router as jobs_router
     from karnameh.notifications.api import router as notifications_router
     from karnameh.objections.api import router as objections_router
-    from karnameh.dashboards.api import router as dashboards_router
-    from karnameh.exports.api import router as exports_router
-    from karnameh.jobs.api import router as jobs_router
     from karnameh.portal.api import router as portal_router
     from karnameh.reports.api import router as reports_router
     from karnameh.results.api import router as results_router
+    from karnameh.results.api_awards import router as results_awards_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/agencies", agencies_router)
@@ -77,6 +78,7 @@ def _register_routers() -> None:
     api.add_router("/inquiries", inquiries_router)
     api.add_router("/objections", objections_router)
     api.add_router("/results", results_router)
+    api.add_router("/results", results_awards_router)
     api.add_router("/jobs", jobs_router)
     api.add_router("/reports", reports_router)
     api.add_router("/exports", exports_router)

@@ -12,6 +12,7 @@ from karnameh.accounts.throttle import client_ip
 
 from .locks import approvals_in_force, is_released
 from .models import Approval, Result
+from .ranking import fixed_results, order
 from .readiness import readiness
 from .selectors import public_cycle, ranking, results_cycle
 from .services import council_approve, final_approve, publish, reopen
@@ -147,5 +148,5 @@ def get_public(request: HttpRequest, cycle: int) -> list[dict[str, Any]]:
             "name": r.participation.agency.name,
             "final": r.final,
         }
-        for rank, r in enumerate(ranking(found), start=1)
+        for rank, r in order(fixed_results(found))
     ]

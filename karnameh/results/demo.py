@@ -1,12 +1,13 @@
-"""The demo's evaluated cycles: Ardabil 1402 in its objection window, 1401 approved and published.
+"""The demo's evaluated cycles: Ardabil 1402 in its objection window, 1401 and 1400 published.
 
 ``karnameh demo`` loads them after the 1403 cycle (which is in its self-assessment). Their
 calendars are laid out from the day the demo is loaded: 1402 is on day 4 of step 9 (the
 objection window), so its agencies can be seen in every state of the second half; 1401 ended
 before, and its results have gone through the deputy, the council and publication by the
-services themselves, so the public ranking exists. Self-assessments and evaluators' answers
-are the engine's believable random ones; the evaluator scores some gauges lower than the
-agency did, with notes of deficiencies.
+services themselves, so the public ranking exists, with a bonus table, festival places and
+two nominees; 1400 went the same way a year earlier, so every result has last year's beside
+it. Self-assessments and evaluators' answers are the engine's believable random ones; the
+evaluator scores some gauges lower than the agency did, with notes of deficiencies.
 """
 
 import datetime as dt
@@ -43,9 +44,18 @@ from karnameh.objections.services import (
 from karnameh.scoring.model import effective_assessor
 from karnameh.scoring.sample import random_answer
 
-from . import services
+from . import awards, services
 
 OBJECTIONS, PUBLISHED = 1402, 1401
+# A year earlier, also published: the ranking, report cards and portal compare with it.
+EARLIER = 1400
+# 1401's bonus table (from score, coefficient) and festival: two agencies per peer group.
+BANDS = (("0", "0"), ("50", "0.5"), ("65", "0.8"), ("80", "1.0"), ("90", "1.2"))
+FESTIVAL_SIZE = 2
+NOMINEES = (
+    ("AR-ED", "manager", "مریم احمدی", "مدیرکل آموزش و پرورش استان"),
+    ("AR-WEL", "expert", "علی رضایی", "کارشناس مسئول بهبود مدیریت"),
+)
 # 1402: agencies whose evaluator has not given the initial approval yet.
 IN_PROGRESS = ("AR-HE",)
 # 1402: inquiries left overdue, as (agency, assessing body).
@@ -54,11 +64,13 @@ DEFICIENCY = "مستندات ارائه‌شده با ادعای دستگاه ه
 
 
 def _start(today: dt.date, year: int) -> dt.date:
-    """1402: today is day 4 of step 9; 1401: its last step ended 20 days ago."""
+    """1402: today is day 4 of step 9; 1401: its last step ended 20 days ago; 1400 a year
+    before 1401."""
     if year == OBJECTIONS:
         before = sum(step.days for step in STEPS if step.number < 9)
         return today - dt.timedelta(days=before + 3)
-    return today - dt.timedelta(days=sum(step.days for step in STEPS) + 20)
+    earlier = 365 if year == EARLIER else 0
+    return today - dt.timedelta(days=sum(step.days for step in STEPS) + 20 + earlier)
 
 
 def load_demo_evaluations(today: dt.date | None = None) -> int:
@@ -81,7 +93,7 @@ def load_demo_evaluations(today: dt.date | None = None) -> int:
         )
     }
     added = 0
-    for year in (PUBLISHED, OBJECTIONS):
+    for year in (EARLIER, PUBLISHED, OBJECTIONS):
         if Cycle.objects.filter(year=year, level="provincial", province=province).exists():
             continue
         with transaction.atomic():
@@ -89,13 +101,13 @@ def load_demo_evaluations(today: dt.date | None = None) -> int:
             participations = _participations(cycle, users)
             added += len(participations)
             for p in participations:
-                approved = year == PUBLISHED or p.agency.code not in IN_PROGRESS
+                approved = year != OBJECTIONS or p.agency.code not in IN_PROGRESS
                 _review(p, users["evaluator"], approved=approved)
             _inquiries(cycle, users, unanswered=UNANSWERED if year == OBJECTIONS else ())
             if year == OBJECTIONS:
                 _objections(cycle, users)
-            if year == PUBLISHED:
-                _publish(cycle, users)
+            if year in (EARLIER, PUBLISHED):
+                _publish(cycle, users, awarded=year == PUBLISHED)
     return added
 
 
@@ -285,9 +297,23 @@ def _own_answer(rng: random.Random, indicator: Any, gauge: Any) -> dict[str, Any
         return {"fields": {}}
 
 
-def _publish(cycle: Cycle, users: dict[str, User]) -> None:
+def _publish(cycle: Cycle, users: dict[str, User], *, awarded: bool) -> None:
     """Through the services, so the record shows who approved and published, and when."""
     services.final_approve(actor=users["deputy"], cycle=cycle, note="بررسی و تایید شد.")
     minutes = SimpleUploadedFile("صورت‌جلسهٔ شورا.pdf", MINUTES, content_type="application/pdf")
     services.council_approve(actor=users["council"], cycle=cycle, minutes=minutes)
+    if awarded:
+        awards.policy_set(actor=users["staff"], cycle=cycle, festival_size=FESTIVAL_SIZE)
+        awards.bands_set(actor=users["staff"], cycle=cycle, rows=BANDS)
     services.publish(actor=users["staff"], cycle=cycle)
+    if awarded:
+        for code, kind, name, position in NOMINEES:
+            awards.nomination_add(
+                actor=users["staff"],
+                participation=cycle.participations.select_related("cycle", "agency").get(
+                    agency__code=code
+                ),
+                kind=kind,
+                full_name=name,
+                position=position,
+            )

@@ -116,7 +116,7 @@ def festival_size(cycle: Cycle) -> int:
 
 
 def standings(cycle: Cycle, results: list[Result] | None = None) -> list[Standing]:
-    """Every agency's place in the cycle, best first. Five queries, whatever the size."""
+    """Every agency's place in the cycle, best first. At most six queries, whatever the size."""
     rows = fixed_results(cycle) if results is None else results
     earlier = previous_cycle(cycle)
     before = {r.participation.agency_id: r for r in fixed_results(earlier)} if earlier else {}

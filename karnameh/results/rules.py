@@ -74,6 +74,8 @@ RULES: dict[str, Rule] = {
     "results.council": lambda u, cycle: province_role(u, cycle.province_id, Role.COUNCIL),
     "results.reopen": _deputy,
     "results.publish": _publishes,
+    # The festival's size, the bonus table and the festival's nominations: staff and deputy.
+    "results.settings": _publishes,
     # The public ranking: anyone, signed in or not, once the results are released.
     "results.public": lambda _u, cycle: is_released(cycle),
 }

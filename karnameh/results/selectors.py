@@ -9,6 +9,7 @@ from karnameh.cycles.models import Cycle, CycleStatus
 from karnameh.cycles.selectors import visible_cycle
 
 from .models import Result
+from .ranking import fixed_results, order
 
 
 def results_cycle(user: Any, pk: int) -> Cycle:
@@ -32,9 +33,5 @@ def public_cycle(user: Any, pk: int) -> Cycle:
 
 
 def ranking(cycle: Cycle) -> list[Result]:
-    """Fixed results, best first; ties share a rank (the results issue documents tie-breaks)."""
-    return list(
-        Result.objects.filter(participation__cycle=cycle)
-        .select_related("participation__agency", "participation__agency__agency_type")
-        .order_by("-final", "participation__agency__code")
-    )
+    """Fixed results, best first, in the ranking's order (``results.ranking`` breaks ties)."""
+    return [result for _rank, result in order(fixed_results(cycle))]

@@ -11,8 +11,17 @@ from karnameh.evaluations.final import scorecard
 from karnameh.evaluations.models import Assignment, Review
 from karnameh.inquiries.models import Inquiry
 from karnameh.objections.models import Objection
-from karnameh.results.demo import OBJECTIONS, PUBLISHED, UNANSWERED, load_demo_evaluations
-from karnameh.results.models import Approval, Release, Result
+from karnameh.results.demo import (
+    BANDS,
+    EARLIER,
+    NOMINEES,
+    OBJECTIONS,
+    PUBLISHED,
+    UNANSWERED,
+    load_demo_evaluations,
+)
+from karnameh.results.models import Approval, BonusBand, Nomination, Release, Result
+from karnameh.results.ranking import standings
 from karnameh.results.readiness import readiness
 
 
@@ -70,3 +79,15 @@ def test_the_demo_has_both_halves_of_the_second_half(demo: Any) -> None:
     staff = Client()
     staff.force_login(User.objects.get(username="staff"))
     assert staff.get(f"/results/{window.pk}/").status_code == 200
+    # 1400 is published too, so 1401's ranking compares every agency with last year.
+    earlier = Cycle.objects.get(year=EARLIER)
+    assert Release.objects.filter(cycle=earlier).exists()
+    rows = standings(published)
+    assert len(rows) == count and all(r.previous is not None for r in rows)
+    assert any(r.change != 0 for r in rows)
+    # 1401's bonus table gives every agency a coefficient; the festival honours two per type.
+    assert BonusBand.objects.filter(cycle=published).count() == len(BANDS)
+    assert all(r.bonus is not None for r in rows)
+    assert all(r.peer_rank <= 2 for r in rows if r.festival)
+    nominated = Nomination.objects.filter(participation__cycle=published)
+    assert {n.full_name for n in nominated} == {n[2] for n in NOMINEES}

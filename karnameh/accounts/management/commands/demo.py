@@ -14,7 +14,7 @@ from karnameh.assessments.demo import load_demo_cycle
 from karnameh.audit.services import record
 from karnameh.catalogue.demo import load_demo_catalogues
 from karnameh.catalogue.models import Catalogue
-from karnameh.results.demo import OBJECTIONS, PUBLISHED, load_demo_evaluations
+from karnameh.results.demo import EARLIER, OBJECTIONS, PUBLISHED, load_demo_evaluations
 
 # What a provincial unit's office in a county is called.
 COUNTY_OFFICE = {
@@ -44,7 +44,8 @@ class Command(BaseCommand):
             f"Demo loaded: agencies {counts['agencies']}, users {counts['users']}, "
             f"catalogues {counts['catalogues']}, "
             f"agencies added to the {DEMO_YEAR} cycle {counts['participations']}, "
-            f"to the evaluated {OBJECTIONS} and {PUBLISHED} cycles {counts['evaluated']}.\n"
+            f"to the evaluated {OBJECTIONS}, {PUBLISHED} and {EARLIER} cycles "
+            f"{counts['evaluated']}.\n"
             "Log in with the password «demo» as one of:"
         )
         for username, (first, last, role, *_rest) in data.USERS.items():
