@@ -35,8 +35,13 @@ class PolicyForm(Form):
     )
 
 
+class AgencyChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.agency.name)
+
+
 class NominationForm(Form):
-    participation = forms.ModelChoiceField(label=_("Agency"), queryset=None)
+    participation = AgencyChoice(label=_("Agency"), queryset=None)
     kind = forms.ChoiceField(label=_("Nominated as"), choices=NominationKind.choices)
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
@@ -49,6 +54,5 @@ class NominationForm(Form):
     def __init__(self, *args: Any, cycle: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["participation"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, AgencyChoice)
         field.queryset = cycle.participations.select_related("agency").order_by("agency__code")
-        field.label_from_instance = lambda p: p.agency.name

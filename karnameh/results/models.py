@@ -202,7 +202,7 @@ class Nomination(models.Model):
         on_delete=models.PROTECT,
         related_name="nominations",
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=NominationKind.choices)
+    kind = models.CharField(_("nominated as"), max_length=10, choices=NominationKind.choices)
     full_name = models.CharField(_("full name"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)
     reason = models.TextField(_("reason for the nomination"), blank=True)
