@@ -1,4 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "jobs"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.jobs_view, name="list"),
+    path("start/", views.start_view, name="start"),
+    path("<int:pk>/", views.job_view, name="detail"),
+    path("<int:pk>/download/", views.download_view, name="download"),
+]
