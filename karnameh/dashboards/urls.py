@@ -1,4 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "dashboards"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("<int:cycle>/", views.cycle_view, name="cycle"),
+    path("<int:cycle>/agency/<str:agency>/", views.agency_view, name="agency"),
+]
