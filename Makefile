@@ -19,11 +19,15 @@ $(STAMP): requirements-dev.lock requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# The task worker runs beside the server (emails, report cards, big exports: docs/jobs.md)
+# and stops with it (Ctrl-C stops both).
 run: setup
 	$(BIN)/karnameh migrate --noinput
 	$(BIN)/karnameh demo
 	$(BIN)/karnameh collectstatic --noinput --verbosity 0
 	@echo "Karnameh: http://127.0.0.1:$(PORT)/"
+	$(BIN)/karnameh db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 test: setup
