@@ -97,6 +97,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Steps 10–11 and publication (results app).
         "may_approve": cycle.is_published and may(request.user, "results.view", cycle),
         "released": may(request.user, "results.public", cycle),
+        # Results (issue 6): the running cycle's dashboard and the exports.
+        "may_dashboard": cycle.is_published and may(request.user, "dashboard.cycle", cycle),
+        "may_exports": cycle.is_published and may(request.user, "exports.results", cycle),
     }
     return render(request, "cycles/detail.html", context)
 
