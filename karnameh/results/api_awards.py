@@ -107,7 +107,7 @@ def _awards(cycle: Any) -> dict[str, Any]:
     return {
         "festival_size": festival_size(cycle),
         "bands": list(BonusBand.objects.filter(cycle=cycle).order_by("lower")),
-        "festival": [standing_out(s) for s in standings(cycle) if s.festival],
+        "festival": [standing_out(s) for s in standings(cycle, light=True) if s.festival],
         "nominations": list(
             Nomination.objects.filter(participation__cycle=cycle).select_related(
                 "participation__agency"
@@ -118,7 +118,7 @@ def _awards(cycle: Any) -> dict[str, Any]:
 
 @router.get("/{cycle}/ranking", response=list[StandingOut], summary="The ranking (fixed results)")
 def get_ranking(request: HttpRequest, cycle: int) -> list[dict[str, Any]]:
-    return [standing_out(s) for s in standings(results_cycle(request.user, cycle))]
+    return [standing_out(s) for s in standings(results_cycle(request.user, cycle), light=True)]
 
 
 @router.get("/{cycle}/awards", response=AwardsOut, summary="Festival and bonus settings")

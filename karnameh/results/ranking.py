@@ -90,12 +90,13 @@ class Standing:
         return self.result.final - self.previous.final
 
 
-def fixed_results(cycle: Cycle) -> list[Result]:
-    return list(
-        Result.objects.filter(participation__cycle=cycle).select_related(
-            "participation__agency", "participation__agency__agency_type"
-        )
+def fixed_results(cycle: Cycle, *, light: bool = False) -> list[Result]:
+    """The cycle's fixed results; ``light`` leaves out the gauges and the explanation, which
+    are most of a row's size (decoding 100 agencies' gauges costs more than the page)."""
+    rows = Result.objects.filter(participation__cycle=cycle).select_related(
+        "participation__agency", "participation__agency__agency_type"
     )
+    return list(rows.defer("gauges", "explanation") if light else rows)
 
 
 def previous_cycle(cycle: Cycle) -> Cycle | None:
@@ -115,11 +116,19 @@ def festival_size(cycle: Cycle) -> int:
     return policy.festival_size if policy else Policy._meta.get_field("festival_size").default
 
 
-def standings(cycle: Cycle, results: list[Result] | None = None) -> list[Standing]:
-    """Every agency's place in the cycle, best first. At most six queries, whatever the size."""
-    rows = fixed_results(cycle) if results is None else results
+def standings(
+    cycle: Cycle, results: list[Result] | None = None, *, light: bool = False
+) -> list[Standing]:
+    """Every agency's place in the cycle, best first. At most six queries, whatever the size.
+
+    Last year's results come without their gauges; ``light`` leaves this year's out too."""
+    rows = fixed_results(cycle, light=light) if results is None else results
     earlier = previous_cycle(cycle)
-    before = {r.participation.agency_id: r for r in fixed_results(earlier)} if earlier else {}
+    before = (
+        {r.participation.agency_id: r for r in fixed_results(earlier, light=True)}
+        if earlier
+        else {}
+    )
     bands = list(BonusBand.objects.filter(cycle=cycle))
     size = festival_size(cycle)
     overall = order(rows)

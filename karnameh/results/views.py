@@ -18,6 +18,7 @@ from karnameh.files.responses import file_response
 from .forms import ApproveForm, CouncilForm, ReopenForm
 from .locks import approvals_in_force, is_released
 from .models import Approval, Stage
+from .ranking import fixed_results, order
 from .readiness import readiness
 from .selectors import public_cycle, ranking, results_cycle
 from .services import council_approve, final_approve, publish, reopen
@@ -104,7 +105,8 @@ def publish_view(request: HttpRequest, cycle: int) -> HttpResponse:
 def public_view(request: HttpRequest, cycle: int) -> HttpResponse:
     """The published ranking; no sign-in needed. Before the release it does not exist (404)."""
     found = public_cycle(request.user, cycle)
-    return render(request, "results/public.html", {"cycle": found, "results": ranking(found)})
+    ranked = order(fixed_results(found, light=True))
+    return render(request, "results/public.html", {"cycle": found, "ranked": ranked})
 
 
 @login_required

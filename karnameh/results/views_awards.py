@@ -27,7 +27,7 @@ BLANK_BANDS = 3
 @login_required
 def ranking_view(request: HttpRequest, cycle: int) -> HttpResponse:
     found = results_cycle(request.user, cycle)
-    rows = standings(found)
+    rows = standings(found, light=True)
     return render(
         request,
         "results/ranking.html",
@@ -42,7 +42,7 @@ def ranking_view(request: HttpRequest, cycle: int) -> HttpResponse:
 
 
 def _awards_context(request: HttpRequest, found: Any, **extra: Any) -> dict[str, Any]:
-    rows = standings(found)
+    rows = standings(found, light=True)
     bands = list(BonusBand.objects.filter(cycle=found).order_by("lower"))
     context = {
         "cycle": found,
