@@ -57,6 +57,9 @@ static:
 bench: setup
 	$(BIN)/python bench/scoring.py
 	$(BIN)/python bench/workspace.py
+	$(BIN)/python bench/portal.py
+	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) var/static
