@@ -135,7 +135,7 @@ def package_import(
     require(actor, "exports.import", cycle)
     payload = read_package(upload)
     with transaction.atomic():
-        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        locked = Cycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
         require(actor, "exports.import", locked)
         if locked.level != Level.NATIONAL:
             raise DomainError(
@@ -155,7 +155,7 @@ def package_import(
             )
         province = payload["province"]
         existing = (
-            ProvincialPackage.objects.select_for_update()
+            ProvincialPackage.objects.select_for_update(of=("self",))
             .filter(cycle=locked, province_code=province["code"])
             .first()
         )

@@ -96,7 +96,7 @@ def run(job_id: int, *, clock: Callable[[], float] = time.monotonic) -> str:
 def _claim(job_id: int) -> Job | None:
     with transaction.atomic():
         job = (
-            Job.objects.select_for_update()
+            Job.objects.select_for_update(of=("self",))
             .select_related("cycle", "cycle__province", "requested_by")
             .filter(pk=job_id)
             .first()

@@ -47,7 +47,7 @@ def job_start(
     given = _checked_params(params)
     with transaction.atomic():
         # The cycle's row serialises starts: two quick clicks make one job, not two.
-        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        locked = Cycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
         require(actor, found.action, locked)
         held = (
             Job.objects.filter(

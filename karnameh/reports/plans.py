@@ -84,7 +84,7 @@ def plan_save(
     (0 for a new plan)."""
     with transaction.atomic():
         locked = (
-            Participation.objects.select_for_update()
+            Participation.objects.select_for_update(of=("self",))
             .select_related("cycle", "agency")
             .get(pk=participation.pk)
         )

@@ -30,7 +30,7 @@ MAX_FESTIVAL = 50
 
 
 def _lock(cycle: Cycle) -> Cycle:
-    return Cycle.objects.select_for_update().get(pk=cycle.pk)
+    return Cycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
 
 
 def _refuse_released(cycle: Cycle) -> None:
@@ -200,7 +200,7 @@ def nomination_remove(*, actor: Any, nomination: Nomination, ip: str | None = No
     with transaction.atomic():
         locked = _lock(cycle)
         require(actor, "results.settings", locked)
-        found = Nomination.objects.select_for_update().filter(pk=nomination.pk).first()
+        found = Nomination.objects.select_for_update(of=("self",)).filter(pk=nomination.pk).first()
         if found is None:
             raise DomainError(_("This nomination was already removed."), code="gone")
         record(

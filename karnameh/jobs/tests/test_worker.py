@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -14,6 +15,9 @@ from .conftest import client, downloaded, person
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
+# The worker closes connections it finds inside a transaction (``close_old_connections``),
+# which on PostgreSQL would close the test's own: this test commits for real.
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_QUEUE)
 def test_the_database_worker_runs_a_queued_job(
     cycle: Cycle, django_capture_on_commit_callbacks: Any
