@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from karnameh.accounts.permissions import require
+from karnameh.results.models import Release
 
 from .selectors import own_participations
 
@@ -19,4 +20,12 @@ def mine(request: HttpRequest) -> HttpResponse:
     if len(found) == 1:
         only = found[0]
         return redirect("assessments:workspace", only.cycle_id, only.agency.code)
+    # Published cycles lead on to the agency's report card; one query for all of them.
+    released = set(
+        Release.objects.filter(cycle__in={p.cycle_id for p in found}).values_list(
+            "cycle_id", flat=True
+        )
+    )
+    for p in found:
+        p.released = p.cycle_id in released  # type: ignore[attr-defined]
     return render(request, "assessments/mine.html", {"participations": found})

@@ -100,6 +100,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Results (issue 6): the running cycle's dashboard and the exports.
         "may_dashboard": cycle.is_published and may(request.user, "dashboard.cycle", cycle),
         "may_exports": cycle.is_published and may(request.user, "exports.results", cycle),
+        "may_province": cycle.is_published and may(request.user, "reports.province", cycle),
     }
     return render(request, "cycles/detail.html", context)
 

@@ -90,5 +90,8 @@ def agency_view(request: HttpRequest, cycle: int, agency: str) -> HttpResponse:
         "participation": participation,
         "board": board,
         "charts": agency_charts(board),
+        # The report card, once the person may read it (after publication for the agency).
+        "may_card": board.released and may(request.user, "reports.card", participation),
+        "may_plan": may(request.user, "reports.plan", participation),
     }
     return render(request, "dashboards/agency.html", context)
