@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from karnameh.accounts.permissions import may
 from karnameh.accounts.throttle import client_ip
 from karnameh.common.errors import DomainError
+from karnameh.jobs.registry import get_kind
 
 from . import awards
 from .forms import NominationForm, PolicyForm
@@ -22,6 +23,22 @@ from .ranking import by_peer_group, festival_size, standings
 from .selectors import results_cycle
 
 BLANK_BANDS = 3
+
+
+# Long jobs offered on the ranking page (docs/jobs.md): each shown only to whoever may start it.
+OFFERED_JOBS = ("reports.cards", "exports.ranking", "results.recompute")
+NEED_RESULTS = {"reports.cards", "exports.ranking"}
+
+
+def offered_jobs(user: Any, cycle: Any, *, fixed: bool) -> list[Any]:
+    kinds = [get_kind(name) for name in OFFERED_JOBS]
+    return [
+        kind
+        for kind in kinds
+        if kind is not None
+        and (fixed or kind.name not in NEED_RESULTS)
+        and may(user, kind.action, cycle)
+    ]
 
 
 @login_required
@@ -37,6 +54,7 @@ def ranking_view(request: HttpRequest, cycle: int) -> HttpResponse:
             "groups": by_peer_group(rows),
             "released": is_released(found),
             "festival_size": festival_size(found),
+            "jobs": offered_jobs(request.user, found, fixed=bool(rows)),
         },
     )
 

@@ -1,6 +1,8 @@
 """Where people find the new pages: the agency from «my self-assessment» and its dashboard,
 the organization from the cycle's page."""
 
+import io
+import zipfile
 from decimal import Decimal
 from typing import Any
 
@@ -67,3 +69,36 @@ def test_the_cycle_page_offers_the_results_pages_to_the_organization(
         f"/reports/{fixed.pk}/province/",
     ):
         assert (path in page) is shown, path
+
+
+def test_staff_start_every_report_card_from_the_ranking_page_and_download_the_zip(
+    demo: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given a published cycle; the test settings run tasks at once
+    from karnameh.jobs.models import Job, Status
+
+    from .test_cards_builders import SAMPLE, published_cycle
+
+    cycle = published_cycle(SAMPLE)
+    staff = client("staff")
+    ranking = staff.get(f"/results/{cycle.pk}/ranking/").content.decode()
+    assert 'data-testid="job-reports.cards"' in ranking
+    assert 'data-testid="job-results.recompute"' in ranking
+    # when the button's form is sent (the task is queued when the transaction commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = staff.post(
+            "/jobs/start/",
+            {"kind": "reports.cards", "cycle": cycle.pk, "next": f"/results/{cycle.pk}/ranking/"},
+            follow=True,
+        )
+    job = Job.objects.get(kind="reports.cards")
+    job.refresh_from_db()
+    # then the job's page offers the ZIP, which holds one PDF per agency
+    assert page.status_code == 200 and job.status == Status.DONE
+    download = staff.get(f"/jobs/{job.pk}/download/")
+    body = b"".join(download.streaming_content) if download.streaming else download.content
+    names = zipfile.ZipFile(io.BytesIO(body)).namelist()
+    assert job.output_name.endswith(".zip") and len(names) == len(SAMPLE)
+    assert all(name.endswith(".pdf") for name in names)
+    # an HQ user is offered nothing: the ranking page is the organization's
+    assert client("hq").get(f"/results/{cycle.pk}/ranking/").status_code in (403, 404)
