@@ -96,7 +96,7 @@ def test_staff_start_every_report_card_from_the_ranking_page_and_download_the_zi
     # then the job's page offers the ZIP, which holds one PDF per agency
     assert page.status_code == 200 and job.status == Status.DONE
     download = staff.get(f"/jobs/{job.pk}/download/")
-    body = b"".join(download.streaming_content) if download.streaming else download.content
+    body = download.getvalue()
     names = zipfile.ZipFile(io.BytesIO(body)).namelist()
     assert job.output_name.endswith(".zip") and len(names) == len(SAMPLE)
     assert all(name.endswith(".pdf") for name in names)
