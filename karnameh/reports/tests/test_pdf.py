@@ -1,14 +1,9 @@
-"""The report card as a PDF, read back as text; the ZIP of every card; the fetcher's fence.
-
-Reading PDFs needs poppler's ``pdftotext`` and WeasyPrint needs Pango: without them the tests
-are skipped locally with a reason, and fail in CI (``CI`` set), where a skip would hide them.
+"""The report card as a PDF, read back as text (``pdftotext``: conftest.py); the ZIP of every
+card; the fetcher's fence.
 """
 
 import io
-import os
 import re
-import shutil
-import subprocess
 import zipfile
 from types import SimpleNamespace
 from typing import Any
@@ -25,31 +20,6 @@ from karnameh.reports.pdf import _fetcher, render_pdf
 from .test_cards_builders import SAMPLE, published_cycle
 
 ED = "ادارهٔ کل آموزش و پرورش استان اردبیل"
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"PDF tests must run in CI: {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture
-def pdftotext() -> Any:
-    found = shutil.which("pdftotext") or ""
-    if not found:
-        _unavailable("pdftotext is missing (apt-get install poppler-utils)")
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as error:  # Pango missing: WeasyPrint cannot load
-        _unavailable(f"WeasyPrint cannot load Pango: {error}")
-
-    def read(content: bytes) -> str:
-        done = subprocess.run(  # noqa: S603 (a fixed local tool)
-            [found, "-", "-"], input=content, capture_output=True, check=True
-        )
-        return done.stdout.decode()
-
-    return read
 
 
 def readable(text: str) -> str:
