@@ -43,7 +43,9 @@ def _checked_composition(composition: Mapping[str, object]) -> dict[str, int | f
     return {part: written(value) for part, value in checked.items()}
 
 
-def _lock(cycle: Cycle) -> Cycle:
+def lock_cycle(cycle: Cycle) -> Cycle:
+    """The cycle's row, locked for the transaction (its own row only: PostgreSQL refuses
+    ``FOR UPDATE`` on a nullable join). Every service that changes a cycle's state starts here."""
     return Cycle.objects.select_for_update(of=("self",)).select_related("province").get(pk=cycle.pk)
 
 
@@ -151,7 +153,7 @@ def cycle_update(
 ) -> Cycle:
     """Change a cycle's title or its composition of general and specific parts."""
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = lock_cycle(cycle)
         require(actor, "cycle.change", locked)
         _refuse_closed(locked)
         before = {"title": locked.title, "composition": locked.composition}
@@ -186,7 +188,7 @@ def weights_set(
 ) -> WeightSet:
     """The general indicators' weights for one agency type; an indicator not named weighs 1."""
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = lock_cycle(cycle)
         require(actor, "cycle.change", locked)
         _refuse_closed(locked)
         try:
@@ -329,7 +331,7 @@ def participants_set(
 ) -> list[Participation]:
     """Step 3: exactly these agencies take part. One that has begun its answers stays."""
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = lock_cycle(cycle)
         require(actor, "cycle.change", locked)
         _refuse_closed(locked)
         wanted = {agency.pk: agency for agency in agencies}
@@ -387,7 +389,7 @@ def circular_attach(
 ) -> Cycle:
     """The circular (بخشنامه) published with the cycle; replaced freely until publication."""
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = lock_cycle(cycle)
         require(actor, "cycle.change", locked)
         if locked.is_published:
             raise DomainError(
@@ -411,7 +413,7 @@ def circular_attach(
 def cycle_publish(*, actor: Any, cycle: Cycle, ip: str | None = None) -> Cycle:
     """Publish the cycle with its circular: step 1 begins and every participant is told."""
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = lock_cycle(cycle)
         require(actor, "cycle.publish", locked)
         if locked.is_published:
             raise DomainError(

@@ -19,6 +19,7 @@ from karnameh.catalogue.models import Level
 from karnameh.common.errors import DomainError
 from karnameh.common.text import persian_digits
 from karnameh.cycles.models import Cycle
+from karnameh.cycles.services import lock_cycle
 
 from .models import ProvincialPackage
 from .national import FORMAT, checksum
@@ -135,7 +136,7 @@ def package_import(
     require(actor, "exports.import", cycle)
     payload = read_package(upload)
     with transaction.atomic():
-        locked = Cycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
+        locked = lock_cycle(cycle)
         require(actor, "exports.import", locked)
         if locked.level != Level.NATIONAL:
             raise DomainError(

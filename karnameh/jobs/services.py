@@ -14,6 +14,7 @@ from karnameh.accounts.permissions import require
 from karnameh.audit.services import record
 from karnameh.common.errors import DomainError
 from karnameh.cycles.models import Cycle
+from karnameh.cycles.services import lock_cycle
 
 from .models import Job, Status, params_key
 from .registry import get_kind
@@ -47,7 +48,7 @@ def job_start(
     given = _checked_params(params)
     with transaction.atomic():
         # The cycle's row serialises starts: two quick clicks make one job, not two.
-        locked = Cycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
+        locked = lock_cycle(cycle)
         require(actor, found.action, locked)
         held = (
             Job.objects.filter(

@@ -19,6 +19,7 @@ from karnameh.audit.services import record
 from karnameh.common.errors import DomainError
 from karnameh.common.text import normalize_input, persian_digits
 from karnameh.cycles.models import Cycle, Participation
+from karnameh.cycles.services import lock_cycle
 
 from .locks import is_released
 from .models import BonusBand, Nomination, NominationKind, Policy
@@ -27,10 +28,6 @@ HUNDRED = Decimal(100)
 # No payroll rule pays more than ten times the base; a larger figure is a typing mistake.
 MAX_COEFFICIENT = Decimal(10)
 MAX_FESTIVAL = 50
-
-
-def _lock(cycle: Cycle) -> Cycle:
-    return Cycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
 
 
 def _refuse_released(cycle: Cycle) -> None:
@@ -46,7 +43,7 @@ def _refuse_released(cycle: Cycle) -> None:
 
 def policy_set(*, actor: Any, cycle: Cycle, festival_size: int, ip: str | None = None) -> Policy:
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = lock_cycle(cycle)
         require(actor, "results.settings", locked)
         _refuse_released(locked)
         if not 1 <= festival_size <= MAX_FESTIVAL:
@@ -133,7 +130,7 @@ def bands_set(
 ) -> list[BonusBand]:
     """Replace the cycle's whole bonus table (all rows checked before anything is written)."""
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = lock_cycle(cycle)
         require(actor, "results.settings", locked)
         _refuse_released(locked)
         parsed = check_bands(rows)
@@ -165,7 +162,7 @@ def nomination_add(
 ) -> Nomination:
     full_name, position, reason = full_name.strip(), position.strip(), reason.strip()
     with transaction.atomic():
-        locked = _lock(participation.cycle)
+        locked = lock_cycle(participation.cycle)
         require(actor, "results.settings", locked)
         if kind not in NominationKind.values:
             raise DomainError(_("Choose whether a manager or an expert is nominated."), code="kind")
@@ -198,7 +195,7 @@ def nomination_add(
 def nomination_remove(*, actor: Any, nomination: Nomination, ip: str | None = None) -> None:
     cycle = nomination.participation.cycle
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = lock_cycle(cycle)
         require(actor, "results.settings", locked)
         found = Nomination.objects.select_for_update(of=("self",)).filter(pk=nomination.pk).first()
         if found is None:

@@ -16,6 +16,7 @@ from karnameh.audit.services import record
 from karnameh.common.errors import DomainError
 from karnameh.common.text import persian_digits
 from karnameh.cycles.models import Cycle
+from karnameh.cycles.services import lock_cycle
 from karnameh.files.services import DOCUMENT_KINDS, store_upload
 from karnameh.scoring.numbers import written
 from karnameh.scoring.weights import Part as WeightedPart
@@ -26,11 +27,6 @@ from .breakdown import breakdown
 from .locks import approvals_in_force, is_released
 from .models import Approval, Release, Result, Stage
 from .readiness import AgencyReadiness, Readiness, readiness
-
-
-def _lock(cycle: Cycle) -> Cycle:
-    locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    return locked
 
 
 def _refuse_released(cycle: Cycle) -> None:
@@ -106,7 +102,7 @@ def _weights(p: Any, card: Any) -> Any:
 def final_approve(*, actor: Any, cycle: Cycle, note: str = "", ip: str | None = None) -> Approval:
     """The deputy's final approval of every score (step 10): fixes the totals and locks them."""
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = lock_cycle(cycle)
         require(actor, "results.approve", locked)
         _refuse_released(locked)
         if Stage.DEPUTY in approvals_in_force(locked):
@@ -150,7 +146,7 @@ def council_approve(
     approval, even when one account holds both roles.
     """
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = lock_cycle(cycle)
         require(actor, "results.council", locked)
         _refuse_released(locked)
         held = approvals_in_force(locked)
@@ -202,7 +198,7 @@ def reopen(*, actor: Any, cycle: Cycle, reason: str, ip: str | None = None) -> l
     """The deputy withdraws the approvals in force so scores may change again, with a reason."""
     reason = reason.strip()
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = lock_cycle(cycle)
         require(actor, "results.reopen", locked)
         _refuse_released(locked)
         if not reason:
@@ -232,7 +228,7 @@ def reopen(*, actor: Any, cycle: Cycle, reason: str, ip: str | None = None) -> l
 def publish(*, actor: Any, cycle: Cycle, ip: str | None = None) -> Release:
     """The one explicit act that releases the results to agencies, the nation and the public."""
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = lock_cycle(cycle)
         require(actor, "results.publish", locked)
         _refuse_released(locked)
         held = approvals_in_force(locked)
