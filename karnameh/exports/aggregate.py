@@ -11,18 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 from karnameh.cycles.models import Cycle
+from karnameh.results.ranking import Key, rank_by, tie_key
 
 from .models import ProvincialPackage
-
-HUNDRED = Decimal(100)
 
 
 def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
-
-
-def _percent(score: Decimal | None, top: Decimal | None) -> Decimal:
-    return Decimal(0) if score is None or not top else score * HUNDRED / top
 
 
 @dataclass
@@ -44,12 +39,8 @@ class Row:
     type_rank: int = 0  # among imported agencies of its type
 
     @property
-    def key(self) -> tuple[Decimal, Decimal, Decimal]:
-        return (
-            self.final,
-            _percent(self.general, self.general_max),
-            _percent(self.specific, self.specific_max),
-        )
+    def key(self) -> Key:
+        return tie_key(self.final, self.general, self.general_max, self.specific, self.specific_max)
 
 
 @dataclass
@@ -72,14 +63,8 @@ class Aggregate:
 
 
 def ranked(rows: Iterable[Row]) -> list[tuple[int, Row]]:
-    """(rank, row), best first; equal keys share a rank and the next one is skipped."""
-    ordered = sorted(rows, key=lambda r: (r.code, r.province_code))
-    ordered.sort(key=lambda r: r.key, reverse=True)
-    out: list[tuple[int, Row]] = []
-    for position, row in enumerate(ordered, start=1):
-        same = out and out[-1][1].key == row.key
-        out.append((out[-1][0] if same else position, row))
-    return out
+    """(rank, row), best first, by the provinces' own ranking rule (``results.ranking``)."""
+    return rank_by(rows, lambda r: r.key, lambda r: (r.code, r.province_code))
 
 
 def _rows(package: ProvincialPackage) -> list[Row]:

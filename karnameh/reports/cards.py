@@ -32,15 +32,10 @@ from karnameh.results.models import ImprovementPlan, Result
 from karnameh.results.ranking import Standing, standings
 
 from . import charts
+from .charts import percent
 
 TOP = 5
 Key = tuple[str, str]  # (part, gauge code)
-
-
-def percent(score: Any, maximum: Any) -> float | None:
-    if score is None or not maximum:
-        return None
-    return round(float(score) * 100 / float(maximum), 1)
 
 
 @dataclass

@@ -147,8 +147,8 @@ def axis_bars(
     ``axes`` are ``Result.axes`` rows ({"title", "score", "max", "self"}).
     """
     labels = [str(a.get("title") or a.get("code") or "") for a in axes]
-    finals = [_percent(a.get("score"), a.get("max")) for a in axes]
-    selves = [_percent(a.get("self"), a.get("max")) for a in axes]
+    finals = [percent(a.get("score"), a.get("max")) for a in axes]
+    selves = [percent(a.get("self"), a.get("max")) for a in axes]
     return percent_bars(labels, [(final_label, finals), (self_label, selves)], fmt=fmt)
 
 
@@ -159,7 +159,8 @@ def axis_chart(
     return data_uri(axis_bars(axes, final_label, self_label, fmt), fmt)
 
 
-def _percent(value: Any, maximum: Any) -> float | None:
+def percent(value: Any, maximum: Any) -> float | None:
+    """A score as a percentage of its maximum, one decimal; None where there is none."""
     if value is None or not maximum:
         return None
     return round(float(value) * 100 / float(maximum), 1)

@@ -15,10 +15,10 @@ missions). The same order decides festival places and the performance bonus by s
 ``order`` is pure; ``standings`` reads the fixed results of a cycle and of the year before.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from karnameh.cycles.models import Cycle
 
@@ -35,26 +35,49 @@ def percent(score: Decimal | None, top: Decimal | None) -> Decimal:
     return score * HUNDRED / top
 
 
-def sort_key(result: Result) -> tuple[Decimal, Decimal, Decimal]:
+Key = tuple[Decimal, Decimal, Decimal]
+
+
+def tie_key(
+    final: Decimal,
+    general: Decimal | None,
+    general_max: Decimal | None,
+    specific: Decimal | None,
+    specific_max: Decimal | None,
+) -> Key:
     """What decides the order: final, then general %, then specific % (all higher first)."""
-    return (
-        result.final,
-        percent(result.general, result.general_max),
-        percent(result.specific, result.specific_max),
+    return (final, percent(general, general_max), percent(specific, specific_max))
+
+
+def sort_key(result: Result) -> Key:
+    return tie_key(
+        result.final, result.general, result.general_max, result.specific, result.specific_max
     )
+
+
+T = TypeVar("T")
+
+
+def rank_by(
+    items: Iterable[T], key: Callable[[T], Key], listed: Callable[[T], Any]
+) -> list[tuple[int, T]]:
+    """(rank, item), best first by ``key``; equal keys share a rank, the next rank is skipped,
+    and equals are listed by ``listed`` (an agency code). The one ranking rule: a province's
+    results here, the national aggregate of imported packages in ``exports.aggregate``."""
+    ranked = sorted(items, key=listed)
+    ranked.sort(key=key, reverse=True)
+    out: list[tuple[int, T]] = []
+    for position, item in enumerate(ranked, start=1):
+        if out and key(out[-1][1]) == key(item):
+            out.append((out[-1][0], item))
+        else:
+            out.append((position, item))
+    return out
 
 
 def order(results: Iterable[Result]) -> list[tuple[int, Result]]:
     """(rank, result), best first; equal keys share a rank and the next rank is skipped."""
-    ranked = sorted(results, key=lambda r: r.participation.agency.code)
-    ranked.sort(key=sort_key, reverse=True)
-    out: list[tuple[int, Result]] = []
-    for position, result in enumerate(ranked, start=1):
-        if out and sort_key(out[-1][1]) == sort_key(result):
-            out.append((out[-1][0], result))
-        else:
-            out.append((position, result))
-    return out
+    return rank_by(results, sort_key, lambda r: r.participation.agency.code)
 
 
 def coefficient(bands: Sequence[BonusBand], final: Decimal) -> Decimal | None:
