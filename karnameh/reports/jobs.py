@@ -1,13 +1,14 @@
 """Background job: every report card of a cycle, as a ZIP of PDFs (one per agency).
 
 The cards share one read of the standings and peer-group averages (``cards.cards``); each
-card's HTML is written here, and its chart (a recipe, drawn on one reused matplotlib figure per
-process) and PDF are made over every core (``pdf.render_many``), then written to the ZIP in
-agency order as each is ready.
+card's HTML is written here, handed to the worker processes as soon as it is written, and its
+chart (a recipe, drawn on one reused matplotlib figure per process) and PDF are made over
+every core (``pdf.render_many``), then written to the ZIP in agency order as each is ready.
 """
 
 import io
 import zipfile
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -29,22 +30,22 @@ TEMPLATE = "reports/card_pdf.html"
 )
 def cards_zip(job: Any, progress: Progress) -> Output:
     cycle = job.cycle
-    names: list[str] = []
-    htmls: list[str] = []
-    images: list[dict[str, Image]] = []
     final, own = str(_("final score")), str(_("self-assessment"))
-    for found in cards(cycle, chart=None):
-        names.append(pdf_name(found))
-        found.chart = f"{INLINE}chart.png"
-        htmls.append(render_html(TEMPLATE, card_context(None, found)))
-        images.append({"chart.png": partial(charts.axis_bars, found.result.axes, final, own)})
-    total = len(htmls)
+    found = list(cards(cycle, chart=None))
+    total = len(found)
+
+    def documents() -> Iterator[tuple[str, dict[str, Image]]]:
+        # Written one by one while the worker processes already turn the first into PDFs.
+        for card in found:
+            card.chart = f"{INLINE}chart.png"
+            html = render_html(TEMPLATE, card_context(None, card))
+            yield html, {"chart.png": partial(charts.axis_bars, card.result.axes, final, own)}
+
     progress(0, total)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for done, (name, content) in enumerate(
-            zip(names, render_many(htmls, images=images), strict=True), 1
-        ):
-            archive.writestr(name, content)
+        pdfs = render_many(documents(), total=total)
+        for done, (card, content) in enumerate(zip(found, pdfs, strict=True), 1):
+            archive.writestr(pdf_name(card), content)
             progress(done, total)
     return f"کارنامه‌ها-{persian_digits(cycle.year)}.zip", buffer.getvalue(), "application/zip"
