@@ -89,6 +89,38 @@ def verify_chain() -> ChainBreak | None:
     return None
 
 
+HEAD_FORMAT = "karnameh-audit-head/1"
+
+
+def chain_head() -> dict[str, Any]:
+    """The chain's last event, to be kept outside the system (``karnameh audit head``).
+
+    A chain can be rewritten whole by someone who can write to the database, or lose its
+    newest events, and still hold together; a head kept elsewhere shows both (``check_head``).
+    """
+    last = AuditEvent.objects.order_by("-id").values("id", "hash", "at").first()
+    return {
+        "format": HEAD_FORMAT,
+        "event": last["id"] if last else None,
+        "hash": last["hash"] if last else "",
+        "at": last["at"].isoformat() if last else None,
+        "count": AuditEvent.objects.count(),
+        "exported": timezone.now().isoformat(),
+    }
+
+
+def check_head(kept: dict[str, Any]) -> ChainBreak | None:
+    """Whether the event a kept head names is still in the chain, unchanged."""
+    if kept.get("event") is None:
+        return None
+    found = AuditEvent.objects.filter(pk=kept["event"]).values_list("hash", flat=True).first()
+    if found is None:
+        return ChainBreak(int(kept["event"]), "missing")
+    if found != kept.get("hash"):
+        return ChainBreak(int(kept["event"]), "head")
+    return None
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [from, to]}`` for the fields whose value changed."""
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
