@@ -95,7 +95,8 @@ def test_the_exported_head_catches_a_chain_rewritten_whole(
 
 
 def test_a_file_that_is_not_a_head_is_refused_by_name(demo: Any, tmp_path: Path) -> None:
-    for content in ("not json", json.dumps({"format": "something-else"})):
+    malformed = {"format": "karnameh-audit-head/1", "event": "abc", "hash": "x"}
+    for content in ("not json", json.dumps({"format": "something-else"}), json.dumps(malformed)):
         bad = tmp_path / "head.json"
         bad.write_text(content, encoding="utf-8")
         with pytest.raises(CommandError) as refused:

@@ -70,7 +70,12 @@ def _read_head(path: Path) -> dict[str, Any]:
         raise CommandError(
             _("Cannot read the head file %(path)s: %(error)s") % {"path": path, "error": error}
         ) from error
-    if not isinstance(kept, dict) or kept.get("format") != HEAD_FORMAT:
+    if (
+        not isinstance(kept, dict)
+        or kept.get("format") != HEAD_FORMAT
+        or not (kept.get("event") is None or type(kept["event"]) is int)
+        or not isinstance(kept.get("hash"), str)
+    ):
         raise CommandError(
             _("%(path)s is not an audit head (its format should be %(format)s).")
             % {"path": path, "format": HEAD_FORMAT}
