@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.test import Client
 
 from karnameh.accounts.models import User
+from karnameh.accounts.tests.clients import signed_in as client
 from karnameh.common.templatetags.fa import fa, jdatetime_filter
 from karnameh.cycles.models import Cycle
 from karnameh.cycles.tests.builders import participation, step_day
@@ -16,12 +16,6 @@ from karnameh.inquiries.models import Inquiry
 from karnameh.inquiries.models import State as InquiryState
 
 from .builders import objection, running
-
-
-def client(name: str) -> Client:
-    c = Client()
-    c.force_login(User.objects.get(username=name))
-    return c
 
 
 def row(page: str, attribute: str, value: str) -> str:

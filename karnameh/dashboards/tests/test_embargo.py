@@ -7,9 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from karnameh.accounts.models import User
+from karnameh.accounts.tests.clients import signed_in as client
 from karnameh.common.templatetags.fa import fa
 from karnameh.cycles.models import Cycle
 from karnameh.cycles.tests.builders import participation
@@ -19,12 +18,6 @@ from karnameh.results.ranking import standings
 from .builders import approved, released, running
 
 READERS = ("agency", "office", "hq", "staff", "deputy", "council", "admin")
-
-
-def client(name: str) -> Client:
-    c = Client()
-    c.force_login(User.objects.get(username=name))
-    return c
 
 
 def written(value: Any) -> set[str]:

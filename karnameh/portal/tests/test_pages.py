@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from karnameh.accounts.models import User
+from karnameh.accounts.tests.clients import signed_in
 from karnameh.agencies.models import Agency
 from karnameh.common.templatetags.fa import fa
 from karnameh.cycles.models import Cycle
@@ -53,12 +53,6 @@ def paths(cycle: Cycle) -> list[str]:
         f"/api/v1/public/{cycle.pk}?q=ED",
         f"/api/v1/public/{cycle.pk}/AR-ED",
     ]
-
-
-def signed_in(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def test_nothing_of_a_cycle_exists_in_the_portal_before_its_release(demo: Any) -> None:

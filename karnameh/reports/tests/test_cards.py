@@ -4,11 +4,11 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from karnameh.accounts.models import Role, RoleAssignment, User
+from karnameh.accounts.tests.clients import signed_in as client_for
 from karnameh.agencies.models import Province
 from karnameh.common.templatetags.fa import fa
 from karnameh.cycles.tests.builders import participation
@@ -19,12 +19,6 @@ from karnameh.reports.cards import card
 from .test_cards_builders import SAMPLE, published_cycle
 
 ED = "ادارهٔ کل آموزش و پرورش استان اردبیل"
-
-
-def client_for(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def url(cycle: Any, code: str = "AR-ED", tail: str = "") -> str:

@@ -7,19 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from karnameh.accounts.models import User
+from karnameh.accounts.tests.clients import signed_in as client
 from karnameh.cycles.models import Cycle
 from karnameh.cycles.tests.builders import open_cycle, participation
 from karnameh.results.models import Release, Result
-
-
-def client(name: str) -> Client:
-    c = Client()
-    c.force_login(User.objects.get(username=name))
-    return c
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from typing import Any
 
 import jdatetime
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from karnameh.accounts.models import User
+from karnameh.accounts.tests.clients import signed_in as client_for
 from karnameh.audit.models import AuditEvent
 from karnameh.common.errors import DomainError, Forbidden
 from karnameh.cycles.tests.builders import participation
@@ -35,12 +35,6 @@ def state() -> tuple[Any, ...]:
         list(ImprovementPlan.objects.values_list("summary", "actions", "version")),
         AuditEvent.objects.count(),
     )
-
-
-def client_for(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 @pytest.fixture

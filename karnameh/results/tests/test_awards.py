@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from karnameh.accounts.models import User
+from karnameh.accounts.tests.clients import signed_in as client
 from karnameh.audit.models import AuditEvent
 from karnameh.common.errors import DomainError, Forbidden
 from karnameh.common.templatetags.fa import fa
@@ -21,12 +21,6 @@ from karnameh.results.models import BonusBand, Nomination, Policy, Release, Resu
 
 D = Decimal
 CODES = ("AR-ED", "AR-EF", "AR-TAX", "AR-WEL")
-
-
-def client(name: str) -> Client:
-    c = Client()
-    c.force_login(User.objects.get(username=name))
-    return c
 
 
 def user(name: str) -> User:

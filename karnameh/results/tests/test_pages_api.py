@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from karnameh.accounts.models import User
+from karnameh.accounts.tests.clients import signed_in as client
 from karnameh.audit.models import AuditEvent
 from karnameh.common.templatetags.fa import fa
 from karnameh.cycles.models import Cycle
@@ -19,12 +20,6 @@ from .builders import evaluate
 from .test_services import PDF, ROLES, both
 
 ORGANIZATION = {"admin", "staff", "deputy", "council"}
-
-
-def client(name: str) -> Client:
-    c = Client()
-    c.force_login(User.objects.get(username=name))
-    return c
 
 
 @pytest.fixture
