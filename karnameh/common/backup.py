@@ -103,6 +103,14 @@ class _Hashing:
         return {"sha256": self.sha256.hexdigest(), "size": self.size}
 
 
+def _measure(handle: Any) -> dict[str, Any]:
+    """The SHA-256 and size of what is left in ``handle``, read a megabyte at a time."""
+    reader = _Hashing(handle)
+    while reader.read(1 << 20):
+        pass
+    return reader.entry()
+
+
 def _add(archive: tarfile.TarFile, name: str, handle: Any, size: int) -> dict[str, Any]:
     info = tarfile.TarInfo(name)
     info.size = size
@@ -206,10 +214,7 @@ def _scan(path: Path) -> tuple[bytes, dict[str, dict[str, Any]]]:
             if info.name == MANIFEST:
                 manifest = handle.read()
                 continue
-            reader = _Hashing(handle)
-            while reader.read(1 << 20):
-                pass
-            found[info.name] = reader.entry()
+            found[info.name] = _measure(handle)
     return manifest, found
 
 
@@ -248,10 +253,7 @@ def _same(storage: Storage, name: str, entry: dict[str, Any]) -> bool:
     if not storage.exists(name) or storage.size(name) != entry["size"]:
         return False
     with storage.open(name, "rb") as handle:
-        reader = _Hashing(handle)
-        while reader.read(1 << 20):
-            pass
-    return bool(reader.entry()["sha256"] == entry["sha256"])
+        return bool(_measure(handle) == entry)
 
 
 def _empty_every_table() -> None:
