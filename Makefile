@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint format bench messages static clean
+.PHONY: setup run test reliability lint format bench messages static clean
 
 setup: $(STAMP)
 
@@ -32,6 +32,20 @@ run: setup
 
 test: setup
 	$(BIN)/pytest
+
+# The long runs of issue 7 (docs/reliability.md): the deadline race, killed workers, the
+# workflow's invariants and the load run. Locks and crashes mean nothing on SQLite, so they
+# run on PostgreSQL only: DATABASE_URL=postgres://… make reliability
+reliability: export HYPOTHESIS_PROFILE := reliability
+reliability: setup
+	@case "$$DATABASE_URL" in \
+	postgres://*|postgresql://*|pgsql://*) ;; \
+	*) echo "make reliability needs PostgreSQL: set DATABASE_URL=postgres://user@host:5432/name" >&2; \
+		exit 2;; \
+	esac
+	$(BIN)/pytest reliability -p no:cacheprovider
+	$(BIN)/pytest tests/test_workflow_invariants.py -p no:cacheprovider
+	$(BIN)/python reliability/load.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -136,4 +136,4 @@ USERS: dict[str, tuple[str, str, str, str | None, str | None, dict[str, str]]] =
     "national": ("حمید", "صادقی", "national", None, None, {}),
 }
 # The demo's documented password; the demo refuses to load in production.
-DEMO_PASSWORD = "demo"  # noqa: S105
+DEMO_PASSWORD = "demo"  # noqa: S105  # nosec B105  # the demo's published password

@@ -131,14 +131,76 @@ class RoleAssignment(models.Model):
 
 
 class LoginFailure(models.Model):
-    """A failed login, kept to throttle guessing per account and per address."""
+    """A failed password or code, kept to throttle guessing (karnameh.accounts.throttle)."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, db_index=True)
     at = models.DateTimeField(db_index=True)
+    # The browser's device cookie when it had one for this account (see throttle.py).
+    device = models.CharField(max_length=32, blank=True, default="", db_index=True)
 
     def __str__(self) -> str:
         return f"{self.username} {self.ip or ''}"
+
+
+class UserSession(models.Model):
+    """Which sessions belong to whom, so that all of a person's sessions can be ended at once.
+
+    Django's session rows hold the user only inside their encoded data; without this list,
+    ending them on a password change or a disabled account would mean decoding every row.
+    """
+
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="signed_in_sessions"
+    )
+    started_at = models.DateTimeField(_("signed in at"))
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class TotpDevice(models.Model):
+    """A person's authenticator app (two-step sign-in), unconfirmed until a code matched."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="totp_device"
+    )
+    # Sealed with a key derived from SECRET_KEY (karnameh.accounts.sealing); never shown
+    # again after enrolment.
+    secret = models.CharField(max_length=200)
+    created_at = models.DateTimeField(_("created at"))
+    confirmed_at = models.DateTimeField(_("turned on at"), null=True, blank=True)
+    # The last time step whose code was accepted: a code is never accepted twice.
+    last_step = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-step sign-in")
+        verbose_name_plural = _("two-step sign-ins")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the phone is lost; only its SHA-256 digest is kept."""
+
+    device = models.ForeignKey(TotpDevice, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["device", "digest"], name="recovery_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.digest[:8]}"
 
 
 from .tokens import ApiToken  # noqa: E402,F401

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from karnameh.agencies.models import Agency
 from karnameh.common.errors import Forbidden
 
-from .models import Role, RoleAssignment, User
+from .models import Role, RoleAssignment, TotpDevice, User
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,9 @@ def has_role(user: Any, *roles: str) -> bool:
 PROVINCE_WIDE = (Role.STAFF, Role.DEPUTY, Role.COUNCIL)
 # Roles that see one agency and everything under it.
 AGENCY_SCOPED = (Role.AGENCY, Role.PERFORMANCE_OFFICE)
+# Roles offered two-step sign-in (an authenticator app): those who score, approve and
+# administer.
+TOTP_ROLES = (Role.ADMIN, Role.STAFF, Role.EVALUATOR, Role.DEPUTY, Role.COUNCIL)
 
 
 def _agency_filter(user: Any) -> Q | None:
@@ -204,7 +207,19 @@ RULES: dict[str, Rule] = {
     "token.list": lambda u, _o: bool(grants(u)),
     "token.create": lambda u, _o: bool(grants(u)),
     "token.revoke": lambda u, o: has_role(u, Role.ADMIN) or (bool(grants(u)) and o.user_id == u.pk),
+    # One's own sign-in: every signed-in person changes their password; two-step sign-in is
+    # offered to TOTP_ROLES, and whoever has it on may turn it off even after losing the role.
+    "password.change": lambda u, _o: bool(getattr(u, "is_authenticated", False) and u.is_active),
+    "two_step.enrol": lambda u, _o: has_role(u, *TOTP_ROLES),
+    "two_step.manage": lambda u, _o: has_role(u, *TOTP_ROLES) or _has_totp(u),
+    "account.disable": lambda u, _o: has_role(u, Role.ADMIN),
 }
+
+
+def _has_totp(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (
+        TotpDevice.objects.filter(user=user).exists()
+    )
 
 
 def _add_app_rules() -> None:

@@ -5,6 +5,7 @@ from ninja.pagination import paginate
 
 from karnameh.accounts.permissions import require, visible_agencies
 from karnameh.accounts.throttle import client_ip
+from karnameh.api.pagination import Pagination
 
 from .models import Agency, AgencyType, Province
 from .selectors import search_agencies
@@ -52,7 +53,7 @@ class AgencyPatch(Schema):
 
 
 @router.get("/", response=list[AgencyOut], summary="Agencies the caller may see")
-@paginate
+@paginate(Pagination)
 def list_agencies(request: HttpRequest, q: str = "") -> object:
     require(request.user, "agency.list")
     return search_agencies(user=request.user, query=q)
@@ -68,7 +69,9 @@ def get_agency(request: HttpRequest, code: str) -> Agency:
 @router.patch("/{code}", response=AgencyOut, summary="Change an agency (staff, admin)")
 def patch_agency(request: HttpRequest, code: str, payload: AgencyPatch) -> Agency:
     agency = get_object_or_404(visible_agencies(request.user), code=code)
-    data = payload.dict(exclude_unset=True)
+    # A field sent as null is left as it is, like a field left out: none of them may be empty
+    # (null made the database refuse the save, a 500).
+    data = payload.dict(exclude_unset=True, exclude_none=True)
     reason = data.pop("reason", "")
     if "province" in data:
         data["province"] = get_object_or_404(Province, code=data["province"])

@@ -14,6 +14,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from karnameh.accounts.permissions import require
 from karnameh.accounts.throttle import client_ip
 from karnameh.agencies.excel import ImportRejected
 from karnameh.catalogue.selectors import visible_catalogue
@@ -34,6 +35,7 @@ from .selectors import (
     visible_mou_cycle,
 )
 from .services import (
+    SIDES,
     Key,
     agreement_approve,
     agreement_impose,
@@ -56,26 +58,36 @@ class StatusOut(Schema):
 
 
 class TargetIn(Schema):
+    model_config = {"extra": "forbid"}
+
     part: str
     gauge: str
     value: str | float | None
 
 
 class TargetsIn(Schema):
+    model_config = {"extra": "forbid"}
+
     targets: list[TargetIn]
     reason: str = ""
 
 
 class ApproveIn(Schema):
+    model_config = {"extra": "forbid"}
+
     side: str
 
 
 class AssignIn(Schema):
+    model_config = {"extra": "forbid"}
+
     catalogue: str
     reason: str = ""
 
 
 class SliceIn(Schema):
+    model_config = {"extra": "forbid"}
+
     source: str
     code: str
     title: str
@@ -204,6 +216,8 @@ def start(request: HttpRequest, cycle: int, agency: str) -> dict[str, Any]:
 @router.post("/{cycle}/{agency}/targets", response=ParticipationOut, summary="Set draft targets")
 def set_targets(request: HttpRequest, cycle: int, agency: str, payload: TargetsIn) -> Any:
     participation = visible_mou(request.user, cycle, agency)
+    # Refused (403) before anything is said about the drafts.
+    require(request.user, "agreement.change", participation)
     draft = open_draft(participation)
     if draft is None:
         raise DomainError(_("No draft version is open: start one first."), code="no_draft")
@@ -220,6 +234,9 @@ def set_targets(request: HttpRequest, cycle: int, agency: str, payload: TargetsI
 @router.post("/{cycle}/{agency}/approve", response=ParticipationOut, summary="Approve a draft")
 def approve(request: HttpRequest, cycle: int, agency: str, payload: ApproveIn) -> Any:
     participation = visible_mou(request.user, cycle, agency)
+    if payload.side in SIDES:
+        # Refused (403) before anything is said about the drafts.
+        require(request.user, f"agreement.approve_{payload.side}", participation)
     draft = open_draft(participation)
     if draft is None:
         raise Http404

@@ -147,6 +147,8 @@ class AnswerIn(Schema):
     """One gauge's answer as an answers file writes it (docs/catalogue-format.md), without the
     MoU target; ``version`` is the answer's version the client started from (0 if new)."""
 
+    model_config = {"extra": "forbid"}
+
     data: dict[str, Any] = {}
     comment: str = ""
     version: int

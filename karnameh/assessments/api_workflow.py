@@ -112,7 +112,14 @@ def _body(request: HttpRequest) -> TransitionIn:
         else:
             data = json.loads(request.body or b"{}")
         return TransitionIn.model_validate(data)
-    except (ValueError, ValidationError) as error:
+    except ValidationError as error:
+        # Name the fields (an unknown one, a missing one), not pydantic's English summary.
+        fields = sorted({".".join(str(part) for part in e["loc"]) for e in error.errors()})
+        raise DomainError(
+            _("The request is not valid: %(problem)s") % {"problem": "، ".join(fields)},
+            code="invalid",
+        ) from None
+    except ValueError as error:
         raise DomainError(
             _("The request is not valid: %(problem)s") % {"problem": str(error).splitlines()[0]},
             code="invalid",

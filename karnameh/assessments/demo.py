@@ -112,7 +112,7 @@ def agree(participation: Participation, users: dict[str, User]) -> None:
         organization_approved_by=users.get("staff"),
         created_by=users.get("staff"),
     )
-    rng = random.Random(participation.agency.code)  # noqa: S311 (seeded demo data)
+    rng = random.Random(participation.agency.code)  # noqa: S311 (seeded demo data)  # nosec B311
     Target.objects.bulk_create(
         Target(
             agreement=agreement,
@@ -127,7 +127,7 @@ def agree(participation: Participation, users: dict[str, User]) -> None:
 
 
 def answer(participation: Participation, *, full: bool) -> None:
-    rng = random.Random(f"{participation.agency.code}-{participation.cycle.year}")  # noqa: S311
+    rng = random.Random(f"{participation.agency.code}-{participation.cycle.year}")  # noqa: S311  # nosec B311  # demo data
     targets = {
         (t.part, t.gauge_code): t.value
         for t in Target.objects.filter(agreement__participation=participation)

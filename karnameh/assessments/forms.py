@@ -13,6 +13,7 @@ page shows, and a submit button ``add_rows=<table>`` adds ``ADD_ROWS`` more (no 
 
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -256,6 +257,9 @@ class AnswerForm(TryForm):
 def _value_text(value: Any) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if isinstance(value, float):
+        # A JSON number stored as such (the pages store text): shown as written, not crashed on.
+        value = Decimal(str(value))
     return fa(value)
 
 

@@ -24,6 +24,7 @@ from karnameh.cycles.deadlines import deadline
 from karnameh.cycles.models import AssessmentState, CycleStatus, Participation
 from karnameh.cycles.steps import SELF_ASSESSMENT
 from karnameh.notifications.services import notify_extension, notify_transition
+from karnameh.results.locks import refuse_if_locked
 from karnameh.scoring import GaugeResult
 from karnameh.scoring.numbers import fa
 
@@ -77,6 +78,12 @@ def entry_lock(participation: Participation, now: dt.datetime | None = None) -> 
     """Why answers and evidence cannot change now (shown on the locked form), or None."""
     if participation.cycle.status != CycleStatus.PUBLISHED:
         return _("The cycle is not open for self-assessment.")
+    try:
+        # The deputy's final approval fixed the self-assessment total with the scores (and the
+        # convergence gauge is measured against it): an extension does not reopen entry.
+        refuse_if_locked(participation.cycle)
+    except DomainError as error:
+        return error.message
     if participation.state not in EDITABLE:
         return _(
             "The self-assessment was submitted (%(state)s); it can be changed only after it is "
@@ -109,21 +116,25 @@ def once_per_key(
         return run()
     key = key[:100]
     stored = RequestKey.objects.filter(user=actor, key=key).first()
-    if stored is not None:
-        if stored.action != action:
-            raise DomainError(_("This request key was already used for another action."))
-        return {**stored.response, "replayed": True}
-    try:
-        with transaction.atomic():
-            response = run()
-            RequestKey.objects.create(user=actor, key=key, action=action, response=response)
-    except IntegrityError:
-        # The same request arrived twice at once: the other copy was applied, this one undone.
-        stored = RequestKey.objects.filter(user=actor, key=key).first()
-        if stored is None:
-            raise
-        return {**stored.response, "replayed": True}
-    return response
+    if stored is None:
+        try:
+            with transaction.atomic():
+                # The key is claimed before the work, not after: a copy of this request that
+                # arrives meanwhile waits on the claim (the unique index) and then replays this
+                # answer, instead of doing the work again and being refused as a conflict.
+                claim = RequestKey.objects.create(user=actor, key=key, action=action, response={})
+                response = run()
+                claim.response = response
+                claim.save(update_fields=["response"])
+                return response
+        except IntegrityError:
+            # The same request arrived twice at once: the other copy was applied, this one undone.
+            stored = RequestKey.objects.filter(user=actor, key=key).first()
+            if stored is None:
+                raise
+    if stored.action != action:
+        raise DomainError(_("This request key was already used for another action."))
+    return {**stored.response, "replayed": True}
 
 
 def _gauge(participation: Participation, part: str, code: str) -> tuple[Any, Any, Any]:
@@ -379,6 +390,9 @@ def assessment_transition(
                 )
             if locked.cycle.status != CycleStatus.PUBLISHED:
                 raise DomainError(_("The cycle is not open for self-assessment."), code="locked")
+            # No move after the deputy's final approval: a transfer would bring in an agency the
+            # approval did not check, a return would reopen answers behind fixed totals.
+            refuse_if_locked(locked.cycle)
             if row.step is not None:
                 closes = deadline(locked, row.step)
                 if closes.passed():

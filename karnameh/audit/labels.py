@@ -60,9 +60,11 @@ def value_label(event: AuditEvent, field: str, value: object) -> str:
     if event.target_type is not None:
         model = apps.get_model(event.target_type.app_label, event.target_type.model)
         try:
-            choices = dict(model._meta.get_field(field).flatchoices)
+            # A reverse relation (a catalogue's gauges) has no choices at all.
+            choices = dict(getattr(model._meta.get_field(field), "flatchoices", ()))
         except FieldDoesNotExist:
             choices = {}
-        if value in choices:
+        # A list (an expert group's members) is no choice, and cannot be looked up as one.
+        if not isinstance(value, list | dict) and value in choices:
             return str(choices[value])
     return str(value)

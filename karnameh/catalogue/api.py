@@ -48,6 +48,8 @@ class CatalogueOut(Schema):
 class TryIn(Schema):
     """One gauge's answer as an answers file writes it, e.g. ``{"fields": {"received": 200}}``."""
 
+    model_config = {"extra": "forbid"}
+
     answer: dict[str, Any] = {}
     others_total: float | str | None = None
 

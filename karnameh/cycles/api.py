@@ -116,22 +116,30 @@ class CyclePatch(Schema):
 
 
 class StepIn(Schema):
+    model_config = {"extra": "forbid"}
+
     number: int
     planned_start: dt.date
     planned_end: dt.date
 
 
 class StepsIn(Schema):
+    model_config = {"extra": "forbid"}
+
     steps: list[StepIn]
     reason: str = ""
 
 
 class ParticipantsIn(Schema):
+    model_config = {"extra": "forbid"}
+
     agencies: list[str]
     reason: str = ""
 
 
 class WeightsIn(Schema):
+    model_config = {"extra": "forbid"}
+
     weights: dict[str, Any]
     reason: str = ""
 
@@ -158,6 +166,8 @@ class WorkshopOut(Schema):
 
 
 class AttendanceIn(Schema):
+    model_config = {"extra": "forbid"}
+
     agency: str | None = None
     user: str | None = None
     name: str = ""
@@ -228,6 +238,8 @@ def patch_cycle(request: HttpRequest, pk: int, payload: CyclePatch) -> Any:
 @router.put("/{pk}/steps", response=CycleDetailOut, summary="Move steps on the calendar")
 def put_steps(request: HttpRequest, pk: int, payload: StepsIn) -> Any:
     cycle = visible_cycle(request.user, pk)
+    # Asked here too: an empty list of steps would otherwise answer 200 to anyone.
+    require(request.user, "cycle.change", cycle)
     steps = {step.number: step for step in cycle.steps.all()}
     # All the steps sent or none of them.
     with transaction.atomic():

@@ -218,6 +218,22 @@ def _lock_step(step: Step) -> Step:
     return Step.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=step.pk)
 
 
+def _hold_participations(cycle: Cycle) -> None:
+    """Wait for every agency's change in flight and hold back the next until this commits.
+
+    A save or a submission checks the deadline after it locks its participation, but it does
+    not lock the step it reads: without this, one that read the old end could commit after the
+    new end did (found by reliability/test_deadline_race.py). Rows are taken in key order, so
+    two of these cannot deadlock each other.
+    """
+    list(
+        Participation.objects.select_for_update()
+        .filter(cycle=cycle)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _step_name(step: Step) -> str:
     return _("Step %(number)s (%(title)s)") % {
         "number": persian_digits(step.number),
@@ -248,6 +264,7 @@ def step_update(
         locked.planned_start, locked.planned_end = planned_start, planned_end
         changes = diff(before, {"planned_start": planned_start, "planned_end": planned_end})
         if changes:
+            _hold_participations(locked.cycle)
             locked.save(update_fields=["planned_start", "planned_end"])
             record(
                 actor=actor,

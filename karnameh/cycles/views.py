@@ -136,6 +136,8 @@ def _message(request: HttpRequest, error: DomainError) -> None:
 @require_POST
 def cycle_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = visible_cycle(request.user, pk)
+    # A refusal is a 403, not a message on the cycle's page.
+    require(request.user, "cycle.publish", cycle)
     try:
         cycle_publish(actor=request.user, cycle=cycle, ip=client_ip(request))
     except DomainError as error:
@@ -189,6 +191,7 @@ def material_download(request: HttpRequest, pk: int, workshop: int, file: int) -
 def step_mark(request: HttpRequest, pk: int, number: int, what: str) -> HttpResponse:
     """Record that a step actually started or ended (now)."""
     cycle = visible_cycle(request.user, pk)
+    require(request.user, "cycle.change", cycle)
     step = get_object_or_404(Step, cycle=cycle, number=number)
     service = {"start": step_start, "finish": step_finish}.get(what)
     if service is None:

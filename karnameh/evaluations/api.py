@@ -97,11 +97,20 @@ class SuggestionOut(Schema):
     unplaced: list[UnplacedOut]
 
 
+class PairIn(Schema):
+    """A pair of the suggestion sent back to apply it (PairOut, with nothing else)."""
+
+    model_config = {"extra": "forbid"}
+
+    agency: str
+    evaluator: str
+
+
 class ApplyIn(Schema):
     model_config = {"extra": "forbid"}
 
     scope: EvaluatorScope
-    pairs: list[PairOut]
+    pairs: list[PairIn]
 
 
 class ConflictOut(Schema):

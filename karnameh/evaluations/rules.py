@@ -45,7 +45,11 @@ def sees_queue(user: Any, target: QueueOf) -> bool:
 def declares_conflict(user: Any, target: ConflictOf) -> bool:
     if has_role(user, Role.ADMIN):
         return True
-    if target.evaluator.pk == user.pk and has_role(user, Role.EVALUATOR):
+    # An evaluator declares their own conflicts in the province they evaluate in, not in
+    # another province's cycles.
+    if target.evaluator.pk == user.pk and province_role(
+        user, target.agency.province_id, Role.EVALUATOR
+    ):
         return True
     return province_role(user, target.agency.province_id, Role.STAFF)
 

@@ -9,6 +9,7 @@ from ninja.responses import Status
 
 from karnameh.accounts.permissions import require
 from karnameh.accounts.throttle import client_ip
+from karnameh.api.pagination import Pagination
 from karnameh.common.errors import DomainError
 from karnameh.cycles.selectors import visible_cycles
 
@@ -81,7 +82,7 @@ def questions(request: HttpRequest) -> list[dict[str, str]]:
 
 
 @router.get("/", response=list[FeedbackOut], summary="Feedback the caller may see")
-@paginate
+@paginate(Pagination)
 def list_feedback(request: HttpRequest, kind: str = "", status: str = "") -> object:
     require(request.user, "feedback.list")
     return filtered(visible_feedback(request.user), kind=kind, status=status)

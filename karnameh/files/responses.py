@@ -8,12 +8,13 @@ from urllib.parse import quote
 
 from django.http import FileResponse
 
-from .checks import KINDS, split_extension
+from .kinds import KINDS, split_extension
 from .models import StoredFile
 
 # Only these are ever shown in the browser; everything else is always a download.
 PREVIEWABLE = frozenset({"pdf", "png", "jpeg", "gif", "webp"})
 _NOT_ASCII_SAFE = re.compile(r"[^A-Za-z0-9._ -]")
+FILE_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
 def file_response(stored: StoredFile, *, inline: bool = False) -> FileResponse:
@@ -25,8 +26,9 @@ def file_response(stored: StoredFile, *, inline: bool = False) -> FileResponse:
     # The stored kind was decided from the content; the browser must not guess another.
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    # Should a browser still render it as a page, it gets no scripts, forms or origin.
-    response["Content-Security-Policy"] = "sandbox"
+    # Should a browser still render it as a page, it may load nothing, be framed by no one,
+    # and runs sandboxed: no scripts, forms or plugins, and no origin of ours.
+    response["Content-Security-Policy"] = FILE_POLICY
     return response
 
 

@@ -6,8 +6,6 @@ returned row to its own object and writes the audit event.
 """
 
 import hashlib
-import re
-import unicodedata
 from typing import Any, BinaryIO, cast
 
 from django.conf import settings
@@ -16,10 +14,11 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from karnameh.common.errors import DomainError
-from karnameh.common.text import normalize_fa, persian_digits
+from karnameh.common.text import persian_digits
 
 from .checks import KINDS, Refused, extension_fits, sniff, split_extension
 from .models import StoredFile
+from .names import check_name, clean, display_name, shown_name
 
 EVIDENCE_KINDS = frozenset(
     {"pdf", "png", "jpeg", "gif", "webp", "docx", "xlsx", "pptx", "doc", "xls", "ppt"}
@@ -29,45 +28,11 @@ EVIDENCE_KINDS = frozenset(
 DOCUMENT_KINDS = frozenset({"pdf", "docx", "doc", "odt", "png", "jpeg"})
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-MAX_NAME_LENGTH = 150
 _CHUNK = 64 * 1024
-# The zero-width non-joiner (نیم‌فاصله) is Persian spelling; every other invisible format
-# character (bidi overrides and isolates, marks, BOM) can disguise a name: "invoice" U+202E
-# "fdp.exe" is shown as "invoiceexe.pdf".
-_KEEP_FORMAT = {"\u200c"}
-# Not allowed in Windows file names: whoever saves the download gets the name we offer.
-_WINDOWS_RESERVED = re.compile(r'[<>:"|?*]')
 
 
 def max_upload_bytes() -> int:
     return int(getattr(settings, "KARNAMEH_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
-def display_name(raw: str, kind: str) -> str:
-    """The name shown and offered on download: safe, Persian-normalised, with an extension."""
-    name = _clean(raw)
-    extension = KINDS[kind].extension if kind in KINDS else ""
-    stem, ext = split_extension(name)
-    if not ext:
-        stem, ext = name, extension
-    stem = stem.rstrip(" .")
-    if not stem:
-        stem = "file"
-    suffix = f".{ext}" if ext else ""
-    return stem[: MAX_NAME_LENGTH - len(suffix)].rstrip(" .") + suffix
-
-
-def _clean(raw: str) -> str:
-    """The last path component, without control or invisible format characters, trimmed."""
-    name = re.split(r"[\\/]", raw)[-1]
-    name = "".join(
-        " " if unicodedata.category(char) in {"Zl", "Zp"} else char
-        for char in name
-        if char in _KEEP_FORMAT or unicodedata.category(char) not in {"Cc", "Cf", "Co", "Cs"}
-    )
-    name = _WINDOWS_RESERVED.sub("_", normalize_fa(name))
-    # Leading dots hide a file on Unix; trailing dots and spaces vanish on Windows.
-    return name.strip(" .")
 
 
 def store_upload(
@@ -85,7 +50,15 @@ def store_upload(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("store_upload must run inside the caller's transaction.atomic().")
-    shown = _clean(upload.name or "") or "file"
+    try:
+        check_name(upload.name)
+    except Refused as refused:
+        raise DomainError(
+            _('The file name "%(name)s" was refused: %(problem)s')
+            % {"name": shown_name(upload.name), "problem": refused.problem},
+            code=refused.code,
+        ) from refused
+    shown = clean(upload.name or "") or "file"
     limit = max_upload_bytes()
     if not upload.size or upload.file is None:
         raise DomainError(_('The file "%(name)s" is empty.') % {"name": shown}, code="empty")

@@ -20,6 +20,8 @@ router = Router(tags=["jobs"])
 
 
 class JobIn(Schema):
+    model_config = {"extra": "forbid"}
+
     kind: str
     cycle: int
     params: dict[str, Any] = {}

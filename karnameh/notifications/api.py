@@ -6,6 +6,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from karnameh.accounts.permissions import require
+from karnameh.api.pagination import Pagination
 
 from .models import Notification
 from .selectors import own_notifications
@@ -25,7 +26,7 @@ class NotificationOut(Schema):
 
 
 @router.get("/", response=list[NotificationOut], summary="The caller's own notifications")
-@paginate
+@paginate(Pagination)
 def list_notifications(request: HttpRequest, unread: bool = False) -> object:
     require(request.user, "notification.list")
     rows = own_notifications(request.user)

@@ -90,6 +90,8 @@ class CardOut(Schema):
 
 
 class PlanIn(Schema):
+    model_config = {"extra": "forbid"}
+
     summary: str = ""
     actions: list[dict[str, Any]] = []
     version: int

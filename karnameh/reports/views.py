@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from karnameh.accounts.permissions import may
+from karnameh.accounts.permissions import may, require
 from karnameh.accounts.throttle import client_ip
 from karnameh.common.errors import DomainError, Forbidden
 from karnameh.common.text import persian_digits
@@ -74,6 +74,8 @@ def plan_view(request: HttpRequest, cycle: int, agency: str) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
+        # Refused (403) before the form is read: the card's readers do not all write the plan.
+        require(request.user, "reports.plan", participation)
         form = PlanForm(request.POST)
         rows = posted_actions(request.POST)
         if form.is_valid():

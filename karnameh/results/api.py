@@ -74,10 +74,14 @@ class PublicOut(Schema):
 
 
 class NoteIn(Schema):
+    model_config = {"extra": "forbid"}
+
     note: str = ""
 
 
 class ReasonIn(Schema):
+    model_config = {"extra": "forbid"}
+
     reason: str = ""
 
 

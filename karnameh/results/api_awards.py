@@ -38,6 +38,8 @@ class StandingOut(Schema):
 
 
 class BandIn(Schema):
+    model_config = {"extra": "forbid"}
+
     lower: Decimal | str
     coefficient: Decimal | str
 
@@ -55,10 +57,14 @@ class AwardsOut(Schema):
 
 
 class PolicyIn(Schema):
+    model_config = {"extra": "forbid"}
+
     festival_size: int
 
 
 class NominationIn(Schema):
+    model_config = {"extra": "forbid"}
+
     agency: str
     kind: str
     full_name: str

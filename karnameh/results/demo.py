@@ -146,7 +146,7 @@ def _participations(cycle: Cycle, users: dict[str, User]) -> list[Participation]
 
 def _review(p: Participation, evaluator: User, *, approved: bool) -> None:
     """The evaluator's answers: the agency's own, a fifth of the judgements scored lower."""
-    rng = random.Random(f"{p.agency.code}-{p.cycle.year}-review")  # noqa: S311 (demo data)
+    rng = random.Random(f"{p.agency.code}-{p.cycle.year}-review")  # noqa: S311 (demo data)  # nosec B311
     now = timezone.now()
     assignment = Assignment.objects.create(
         participation=p,
@@ -203,7 +203,7 @@ def _inquiries(cycle: Cycle, users: dict[str, User], *, unanswered: Any) -> None
     made = inquiries_send(actor=staff, cycle=cycle)
     start = cycle.steps.get(number=8).planned_start
     sent = dt.datetime.combine(start, dt.time(9), tzinfo=TEHRAN)
-    rng = random.Random(f"{cycle.year}-inquiries")  # noqa: S311 (demo data)
+    rng = random.Random(f"{cycle.year}-inquiries")  # noqa: S311 (demo data)  # nosec B311
     for inquiry in made:
         inquiry.sent_at = sent
         inquiry.due_at = due_for(sent, inquiry.topic.answer_days)

@@ -2,7 +2,8 @@
 
 An agency whose self-assessment was transferred is ready when every evaluator assigned to it
 has given their initial approval, every gauge has the answer that counts (evaluations.final),
-and none of its objections waits for a decision. An agency that never transferred its
+every counted score below the agency's self-score has notes of deficiencies, and none of its
+objections waits for a decision. An agency that never transferred its
 self-assessment is scored as it stands (what it did not enter scores nothing) and is listed as
 such; it does not hold the cycle up. The objection window (step 9) must also have closed.
 """
@@ -12,11 +13,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from karnameh.common.text import persian_digits
 from karnameh.cycles.deadlines import step_closes
 from karnameh.cycles.models import AssessmentState, Cycle, Participation
 from karnameh.evaluations.final import Scorecard, load_inputs, scorecard
 from karnameh.evaluations.models import Assignment
+from karnameh.evaluations.scope import needs_deficiencies
 
 
 @dataclass
@@ -25,16 +29,26 @@ class AgencyReadiness:
     card: Scorecard
     transferred: bool
     unapproved: list[Assignment] = field(default_factory=list)
+    # Gauges whose counted review is below the agency's self-score with no notes of
+    # deficiencies: the agency changed its answers after the evaluator's initial approval (a
+    # returned self-assessment, transferred again). Seed 002 wants notes for each.
+    unnoted: list[str] = field(default_factory=list)
 
     @property
     def pending(self) -> list[str]:
         return [code for part in self.card.parts for code in part.pending()]
 
     @property
+    def unnoted_text(self) -> str:
+        return _("gauges scored below the self-score without notes of deficiencies: %(codes)s") % {
+            "codes": persian_digits("، ".join(self.unnoted))
+        }
+
+    @property
     def ready(self) -> bool:
         if not self.transferred:
             return True
-        return not self.unapproved and self.card.complete
+        return not self.unapproved and self.card.complete and not self.unnoted
 
 
 @dataclass
@@ -81,5 +95,13 @@ def readiness(cycle: Cycle, *, now: dt.datetime | None = None) -> Readiness:
         p._steps = steps  # type: ignore[attr-defined]  # shared with cycles.deadlines
         card = scorecard(p, inputs[p.pk])
         transferred = p.state == AssessmentState.TRANSFERRED
-        rows.append(AgencyReadiness(p, card, transferred, unapproved.get(p.pk, [])))
+        own = {(a.part, a.gauge_code): a.score for a in inputs[p.pk].answers}
+        unnoted = [
+            code
+            for part in card.parts
+            for code, review in part.reviews.items()
+            if needs_deficiencies(review.score, own.get((part.part, code)))
+            and not review.deficiencies.strip()
+        ]
+        rows.append(AgencyReadiness(p, card, transferred, unapproved.get(p.pk, []), unnoted))
     return Readiness(cycle, rows, step_closes(steps, 9), now or timezone.now())

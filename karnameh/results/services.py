@@ -54,6 +54,8 @@ def _not_ready(found: Readiness) -> str:
                 _("gauges without a score: %(codes)s")
                 % {"codes": persian_digits("، ".join(row.pending[:8]))}
             )
+        if row.unnoted:
+            why.append(row.unnoted_text)
         if row.card.open_objections:
             why.append(
                 _("%(count)s objections not decided")

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from karnameh.accounts.permissions import may
+from karnameh.accounts.permissions import may, require
 from karnameh.accounts.throttle import client_ip
 from karnameh.common.errors import DomainError
 from karnameh.jobs.registry import get_kind
@@ -101,6 +101,8 @@ def _done(request: HttpRequest, found: Any, action: Any, text: str, **kwargs: An
 @require_POST
 def policy_view(request: HttpRequest, cycle: int) -> HttpResponse:
     found = results_cycle(request.user, cycle)
+    # Refused before the form is read: a 403, not a message about the form.
+    require(request.user, "results.settings", found)
     form = PolicyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write how many agencies per peer group the festival honours."))
@@ -131,6 +133,7 @@ def bands_view(request: HttpRequest, cycle: int) -> HttpResponse:
 @require_POST
 def nominate_view(request: HttpRequest, cycle: int) -> HttpResponse:
     found = results_cycle(request.user, cycle)
+    require(request.user, "results.settings", found)
     form = NominationForm(request.POST, cycle=found)
     if not form.is_valid():
         messages.error(request, _("Choose the agency and write the nominee's full name."))

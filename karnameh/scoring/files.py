@@ -136,7 +136,7 @@ def _check_shape(text: str | bytes, name: str) -> None:
 def read_yaml(text: str | bytes, name: str) -> Any:
     try:
         _check_shape(text, name)
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader with our constructors
+        return yaml.load(text, Loader=_Loader)  # noqa: S506  # nosec B506  # a SafeLoader subclass
     except CatalogueError:
         raise
     except yaml.MarkedYAMLError as error:

@@ -8,15 +8,10 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from karnameh.accounts.models import LoginFailure
+from karnameh.accounts.tests.signin import post_login as _post_login
 from karnameh.audit.models import AuditEvent
 
 START = dt.datetime(2026, 11, 22, 8, 0, tzinfo=dt.UTC)
-
-
-def _post_login(client: Client, username: str, password: str, ip: str = "10.0.0.1"):
-    return client.post(
-        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=ip
-    )
 
 
 def test_a_demo_user_logs_in_and_the_login_is_audited(demo):

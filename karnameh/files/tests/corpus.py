@@ -1,6 +1,7 @@
 """Test files made in code: small but structurally real examples of every kind, and bad ones."""
 
 import io
+import random
 import struct
 import zipfile
 import zlib
@@ -8,14 +9,21 @@ import zlib
 import openpyxl
 
 
-def pdf() -> bytes:
-    """A one-page PDF with a correct cross-reference table."""
+def pdf(*, extra: tuple[bytes, ...] = (), catalog: bytes = b"", pad: int = 0) -> bytes:
+    """A one-page PDF with a correct cross-reference table.
+
+    ``extra``: more objects (numbered from 4 on); ``catalog``: more keys for the catalogue;
+    ``pad``: a comment line of that many bytes after the header (readers skip comments).
+    """
     objects = [
-        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Catalog/Pages 2 0 R%s>>" % catalog,
         b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
         b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 72 72]>>",
+        *extra,
     ]
     out = bytearray(b"%PDF-1.4\n")
+    if pad:
+        out += b"%" + b"x" * pad + b"\n"
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -27,31 +35,59 @@ def pdf() -> bytes:
     return bytes(out)
 
 
-def png() -> bytes:
-    """A 1×1 white greyscale PNG, chunks and checksums by hand."""
+def stream(dictionary: bytes, content: bytes) -> bytes:
+    """A PDF stream object's body: its dictionary (with /Length added) and the bytes."""
+    return b"<<%s/Length %d>>stream\n%s\nendstream" % (dictionary, len(content), content)
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
 
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00\xff"))
-        + chunk(b"IEND", b"")
+def object_stream(*objects: bytes, first_number: int = 10) -> bytes:
+    """A Flate-compressed object stream (PDF 1.5) holding these objects."""
+    bodies = b""
+    index = b""
+    for number, body in enumerate(objects, start=first_number):
+        index += b"%d %d " % (number, len(bodies))
+        bodies += body + b"\n"
+    return stream(
+        b"/Type/ObjStm/N %d/First %d/Filter/FlateDecode" % (len(objects), len(index)),
+        zlib.compress(index + bodies),
     )
 
 
-def jpeg() -> bytes:
-    """A 1×1 greyscale baseline JPEG: one-code Huffman tables, one block of DC 0 and EOB."""
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png(*, width: int = 1, height: int = 1, chunks: tuple[bytes, ...] = ()) -> bytes:
+    """A white greyscale PNG (one pixel's data), chunks and checksums by hand.
+
+    ``chunks``: more chunks (see ``png_text``) before the image data.
+    """
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + b"".join(chunks)
+        + _png_chunk(b"IDAT", zlib.compress(b"\x00\xff"))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def png_text(key: bytes, text: bytes) -> bytes:
+    return _png_chunk(b"tEXt", key + b"\x00" + text)
+
+
+def jpeg(*, width: int = 1, height: int = 1, segments: tuple[bytes, ...] = ()) -> bytes:
+    """A greyscale baseline JPEG: one-code Huffman tables, one block of DC 0 and EOB.
+
+    ``segments``: more marker segments (see ``jpeg_segment``) after the start of image.
+    """
     one_code = b"\x01" + b"\x00" * 15 + b"\x00"
     return b"".join(
         [
             b"\xff\xd8",
+            *segments,
             b"\xff\xdb\x00\x43\x00" + b"\x01" * 64,
-            b"\xff\xc0\x00\x0b\x08\x00\x01\x00\x01\x01\x01\x11\x00",
+            b"\xff\xc0\x00\x0b\x08" + struct.pack(">HH", height, width) + b"\x01\x01\x11\x00",
             b"\xff\xc4\x00\x14\x00" + one_code,
             b"\xff\xc4\x00\x14\x10" + one_code,
             b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00",
@@ -61,15 +97,26 @@ def jpeg() -> bytes:
     )
 
 
-def gif() -> bytes:
-    """The classic 1×1 transparent GIF."""
+def jpeg_segment(marker: int, data: bytes) -> bytes:
+    """e.g. 0xFE (a comment) or 0xE1 (EXIF/XMP)."""
+    return bytes([0xFF, marker]) + struct.pack(">H", len(data) + 2) + data
+
+
+def gif(*, width: int = 1, height: int = 1, comment: bytes = b"") -> bytes:
+    """The classic 1×1 transparent GIF (its screen as wide and high as asked), and a comment."""
+    extension = b""
+    if comment:
+        extension = b"!\xfe" + bytes([len(comment)]) + comment + b"\x00"
     return (
-        b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00"
-        b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+        b"GIF89a"
+        + struct.pack("<HH", width, height)
+        + b"\x80\x00\x00\xff\xff\xff\x00\x00\x00"
+        + extension
+        + b"!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
     )
 
 
-def webp() -> bytes:
+def webp(*, chunks: tuple[bytes, ...] = (), canvas: tuple[int, int] | None = None) -> bytes:
     """A 1×1 lossless WebP (VP8L): five one-symbol prefix codes, so the pixel takes no bits."""
     bits: list[int] = []
 
@@ -93,8 +140,15 @@ def webp() -> bytes:
         sum(bit << i for i, bit in enumerate(bits[n : n + 8])) for n in range(0, len(bits), 8)
     )
     data += b"\x00" * (len(data) % 2)
-    chunk = b"VP8L" + struct.pack("<I", len(data)) + data
+    chunk = b"VP8L" + struct.pack("<I", len(data)) + data + b"".join(chunks)
+    if canvas:
+        size = b"".join((side - 1).to_bytes(3, "little") for side in canvas)
+        chunk = riff_chunk(b"VP8X", b"\x00" * 4 + size) + chunk
     return b"RIFF" + struct.pack("<I", 4 + len(chunk)) + b"WEBP" + chunk
+
+
+def riff_chunk(name: bytes, data: bytes) -> bytes:
+    return name + struct.pack("<I", len(data)) + data + b"\x00" * (len(data) % 2)
 
 
 def zip_of(entries: dict[str, bytes], *, stored_first: str | None = None) -> bytes:
@@ -125,40 +179,42 @@ def _content_types(part: str, content_type: str) -> bytes:
     ).encode()
 
 
-def docx(
-    *,
-    main_type: str = f"{_OOXML}.wordprocessingml.document.main+xml",
-    extra: dict[str, bytes] | None = None,
+WORD_MAIN = f"{_OOXML}.wordprocessingml.document.main+xml"
+EXCEL_MAIN = f"{_OOXML}.spreadsheetml.sheet.main+xml"
+POWERPOINT_MAIN = f"{_OOXML}.presentationml.presentation.main+xml"
+_WORD_BODY = (
+    b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats'
+    b'.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>\xda\xaf\xd8\xb2\xd8\xa7\xd8\xb1'
+    b"\xd8\xb4</w:t></w:r></w:p></w:body></w:document>"
+)
+
+
+def ooxml(
+    part: str, main_type: str, body: bytes, *, extra: dict[str, bytes] | None = None
 ) -> bytes:
-    body = (
-        b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats'
-        b'.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>\xda\xaf\xd8\xb2\xd8\xa7\xd8\xb1'
-        b"\xd8\xb4</w:t></w:r></w:p></w:body></w:document>"
-    )
+    """An Office Open XML package whose main part (``part``, of ``main_type``) is ``body``."""
     return zip_of(
         {
-            "[Content_Types].xml": _content_types("word/document.xml", main_type),
-            "_rels/.rels": _RELS % b"word/document.xml",
-            "word/document.xml": body,
+            "[Content_Types].xml": _content_types(part, main_type),
+            "_rels/.rels": _RELS % part.encode(),
+            part: body,
             **(extra or {}),
         }
     )
 
 
-def pptx() -> bytes:
+def docx(
+    *, main_type: str = WORD_MAIN, body: bytes = _WORD_BODY, extra: dict[str, bytes] | None = None
+) -> bytes:
+    return ooxml("word/document.xml", main_type, body, extra=extra)
+
+
+def pptx(*, main_type: str = POWERPOINT_MAIN, extra: dict[str, bytes] | None = None) -> bytes:
     body = (
         b'<?xml version="1.0" encoding="UTF-8"?><p:presentation xmlns:p="http://schemas.openxml'
         b'formats.org/presentationml/2006/main"/>'
     )
-    return zip_of(
-        {
-            "[Content_Types].xml": _content_types(
-                "ppt/presentation.xml", f"{_OOXML}.presentationml.presentation.main+xml"
-            ),
-            "_rels/.rels": _RELS % b"ppt/presentation.xml",
-            "ppt/presentation.xml": body,
-        }
-    )
+    return ooxml("ppt/presentation.xml", main_type, body, extra=extra)
 
 
 def xlsx() -> bytes:
@@ -183,8 +239,12 @@ def odf(mimetype: str, *, extra: dict[str, bytes] | None = None) -> bytes:
     )
 
 
-def ole(*streams: str) -> bytes:
-    """An OLE2 compound file (512-byte sectors) whose directory holds these empty streams."""
+def ole(*streams: str, data_sectors: int = 0) -> bytes:
+    """An OLE2 compound file (512-byte sectors) whose directory holds these empty streams.
+
+    ``data_sectors``: that many more sectors after the directory, chained in the sector table
+    as a stream's data would be.
+    """
     free, end, fat_sector, no_stream = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
     header = bytearray(512)
     header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -192,7 +252,8 @@ def ole(*streams: str) -> bytes:
     struct.pack_into("<IIIIIIII", header, 40, 0, 1, 1, 0, 4096, end, 0, end)
     struct.pack_into("<I", header, 72, 0)
     struct.pack_into("<109I", header, 76, 0, *[free] * 108)
-    fat = struct.pack("<128I", fat_sector, end, *[free] * 126)
+    chain = [2 + n + 1 for n in range(data_sectors - 1)] + [end] * bool(data_sectors)
+    fat = struct.pack("<128I", fat_sector, end, *chain, *[free] * (126 - len(chain)))
     directory = bytearray(512)
     for index, (name, kind) in enumerate([("Root Entry", 5)] + [(s, 2) for s in streams]):
         encoded = name.encode("utf-16-le") + b"\x00\x00"
@@ -201,14 +262,29 @@ def ole(*streams: str) -> bytes:
         struct.pack_into("<HBB", directory, offset + 64, len(encoded), kind, 1)
         struct.pack_into("<III", directory, offset + 68, no_stream, no_stream, no_stream)
         struct.pack_into("<I", directory, offset + 116, end)
-    return bytes(header) + fat + bytes(directory)
+    return bytes(header) + fat + bytes(directory) + b"\x00" * 512 * data_sectors
 
 
 def zip_bomb(size: int) -> bytes:
     return zip_of({"zeros.bin": b"\x00" * size})
 
 
-def patched_zip(data: bytes, *, central_offset: int, value: bytes) -> bytes:
-    """The zip with bytes changed in its (first) central directory header."""
-    at = data.index(b"PK\x01\x02") + central_offset
+def patched_zip(data: bytes, *, central_offset: int, value: bytes, entry: int = 0) -> bytes:
+    """The zip with bytes changed in the central directory header of one entry (the first)."""
+    at = -1
+    for _entry in range(entry + 1):
+        at = data.index(b"PK\x01\x02", at + 1)
+    at += central_offset
     return data[:at] + value + data[at + len(value) :]
+
+
+def nested_zip(levels: int, inner: bytes, name: str = "evidence.pdf") -> bytes:
+    """``inner`` (as ``name``) in a ZIP, that in another (as ``level-1.zip``)... ``levels`` deep."""
+    for level in range(levels):
+        inner = zip_of({name if level == 0 else f"level-{level}.zip": inner})
+    return inner
+
+
+def noise(size: int, seed: int = 1403) -> bytes:
+    """Bytes that do not compress (as photos and archives do not), the same on every run."""
+    return random.Random(seed).randbytes(size)

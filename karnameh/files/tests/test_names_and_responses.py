@@ -7,10 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from karnameh.files.checks import sniff
-from karnameh.files.responses import file_response
+from karnameh.files.responses import content_disposition, file_response
 from karnameh.files.services import display_name, store_upload
 
 from . import corpus
+from .headers import offered_name
 
 
 @pytest.mark.parametrize(
@@ -61,9 +62,33 @@ def test_a_download_streams_the_file_with_protective_headers(stored_pdf):
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Content-Security-Policy"] == "sandbox"
+    assert (
+        response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'; sandbox"
+    )
     assert response["Content-Length"] == str(len(corpus.pdf()))
     response.close()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        'report "final".pdf',
+        "a\r\nSet-Cookie: x=1.pdf",
+        "..\\..\\etc/passwd.pdf",
+        "\u202egpj.exe.pdf",
+        "گزارش «نهایی» ۱۴۰۳.pdf",
+        "x; filename=evil.exe.pdf",
+        "100% done.pdf",
+    ],
+)
+def test_any_name_is_offered_inert_in_ascii_and_whole_in_filename_star(name):
+    # when: a name as it may be in older rows (today's are refused or tidied first)
+    disposition = content_disposition("attachment", name)
+    # then
+    assert disposition.isascii()
+    fallback, offered = offered_name(disposition)
+    assert offered == name
+    assert fallback.endswith(".pdf")
 
 
 def test_the_persian_name_round_trips_through_filename_star(stored_pdf):
