@@ -60,6 +60,10 @@ def _header(request: HttpRequest, p: Participation) -> dict[str, Any]:
 def workspace_page(request: HttpRequest, cycle: int, agency: str) -> HttpResponse:
     p = visible_assessment(request.user, cycle, agency)
     context = {**_header(request, p), "ws": workspace(p), "labels": STATUS_LABELS}
+    # Each row links to its gauge, whose address extends the workspace's (urls.GAUGE): one
+    # reverse() here instead of one a row. Gauge codes are Latin letters, digits and dots
+    # (scoring.loader), so the template appends them as they are, with nothing to quote.
+    context["gauge_prefix"] = reverse("assessments:workspace", args=[p.cycle_id, p.agency.code])
     # The submit, approve and transfer panel (views_workflow) sits under the progress.
     context.update(workflow_context(request.user, p))
     return render(request, "assessments/workspace.html", context)
