@@ -1,9 +1,11 @@
 """A person's own sign-in settings: the password, and two-step sign-in."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +28,8 @@ from .services_totp import (
     totp_enrol_confirm,
     totp_enrol_start,
 )
+
+T = TypeVar("T")
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
@@ -92,6 +96,19 @@ def two_step_start_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:two-step")
 
 
+def _throttled(
+    request: HttpRequest, form: Form, field: str | None, run: Callable[[str | None], T]
+) -> tuple[bool, T | None]:
+    """(done, the service's answer): ``run`` (given the client's address) under the sign-in
+    throttle, as a code typed at sign-in is; a refusal goes onto the form's ``field``."""
+    attempt = throttle.attempt_of(request, request.user.get_username())
+    try:
+        return True, throttle.guarded(attempt, lambda: run(attempt.ip))
+    except DomainError as error:
+        form.add_error(field, error.message)
+        return False, None
+
+
 @sensitive_post_parameters("code")
 @never_cache
 @login_required
@@ -101,17 +118,13 @@ def two_step_confirm_view(request: HttpRequest) -> HttpResponse:
     require(user, "two_step.manage")
     form = TotpConfirmForm(request.POST)
     if form.is_valid():
-        attempt = throttle.attempt_of(request, user.get_username())
-        try:
-            codes = throttle.guarded(
-                attempt,
-                lambda: totp_enrol_confirm(
-                    actor=user, code=form.cleaned_data["code"], ip=attempt.ip
-                ),
-            )
-        except DomainError as error:
-            form.add_error("code", error.message)
-        else:
+        done, codes = _throttled(
+            request,
+            form,
+            "code",
+            lambda ip: totp_enrol_confirm(actor=user, code=form.cleaned_data["code"], ip=ip),
+        )
+        if done:
             return _two_step_page(request, recovery_codes=codes)
     return _two_step_page(request, status=400, confirm_form=form)
 
@@ -125,20 +138,18 @@ def two_step_disable_view(request: HttpRequest) -> HttpResponse:
     require(user, "two_step.manage")
     form = TotpDisableForm(request.POST)
     if form.is_valid():
-        attempt = throttle.attempt_of(request, user.get_username())
-        try:
-            throttle.guarded(
-                attempt,
-                lambda: totp_disable(
-                    actor=user,
-                    password=form.cleaned_data["password"],
-                    code=form.cleaned_data["code"],
-                    ip=attempt.ip,
-                ),
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        done, _nothing = _throttled(
+            request,
+            form,
+            None,
+            lambda ip: totp_disable(
+                actor=user,
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data["code"],
+                ip=ip,
+            ),
+        )
+        if done:
             messages.success(request, _("Two-step sign-in is off."))
             return redirect("accounts:two-step")
     return _two_step_page(request, status=400, disable_form=form)

@@ -68,6 +68,14 @@ POLYGLOTS = _bad(
     "polyglot",
     {
         "PDF + ZIP appended": ("گزارش.pdf", lambda: c.pdf() + c.zip_of(_JAR)),
+        # zipfile lists its directory, then refuses the version: still a ZIP hidden inside.
+        "PDF + ZIP needing version 9.9 appended": (
+            "گزارش.pdf",
+            lambda: (
+                c.pdf()
+                + c.patched_zip(c.zip_of({"a.txt": b"abc"}), central_offset=6, value=b"\x63\x00")
+            ),
+        ),
         "PDF + HTML in its first kilobyte": (
             "report.pdf",
             lambda: b"%PDF-1.4\n<html><body>" + _SCRIPT + b"</body></html>\n" + c.pdf()[9:],
