@@ -114,6 +114,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One writer at a time on SQLite: wait for the lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif os.environ.get("DB_PREPARE", "true").lower() not in ("0", "false", "no", "off"):
+    # Parameters bound by the server, and a statement run a few times on one connection
+    # prepared there: PostgreSQL then plans it once instead of on every request (planning the
+    # participation's eight-table read costs more than running it). DB_PREPARE=false behind a
+    # pooler in transaction mode, which cannot keep a connection's prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=int(os.environ.get("DB_PREPARE_AFTER", "2"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -82,8 +82,26 @@ def visible_agencies(user: Any) -> QuerySet[Agency]:
     return queryset if condition is None else queryset.filter(condition)
 
 
-def _sees_agency(user: Any, agency: Agency) -> bool:
-    return visible_agencies(user).filter(pk=agency.pk).exists()
+def sees_agency(user: Any, agency: Agency) -> bool:
+    """Whether ``agency`` is one of ``visible_agencies(user)``, decided from the grants and the
+    agency's own columns without a query: the same conditions as ``_agency_filter``, for the
+    checks every request makes (tests/access compares the two for every user and agency)."""
+    found = grants(user)
+    if not found:
+        return False
+    if any(g.role in (Role.ADMIN, Role.NATIONAL) for g in found):
+        return True
+    # None never matches, as in SQL (``province_id IN (…)`` is not true for NULL).
+    provinces = {g.province_id for g in found if g.role in PROVINCE_WIDE} - {None}
+    own = {g.agency_id for g in found if g.role in AGENCY_SCOPED} - {None}
+    hqs = {g.agency_id for g in found if g.role == Role.HQ} - {None}
+    return (
+        agency.province_id in provinces
+        or agency.pk in own
+        or agency.parent_id in own
+        or agency.headquarters_id in hqs
+        or agency.pk in hqs
+    )
 
 
 def _manages_agency(user: Any, agency: Agency | None) -> bool:
@@ -174,7 +192,7 @@ RULES: dict[str, Rule] = {
     "agency.list": lambda u, _o: has_role(
         u, Role.ADMIN, Role.NATIONAL, Role.HQ, *PROVINCE_WIDE, *AGENCY_SCOPED
     ),
-    "agency.view": lambda u, o: _sees_agency(u, o),
+    "agency.view": lambda u, o: sees_agency(u, o),
     "agency.create": lambda u, o: _manages_agency(u, o),
     "agency.change": lambda u, o: _manages_agency(u, o),
     "agency.import": lambda u, _o: has_role(u, Role.ADMIN, Role.STAFF),

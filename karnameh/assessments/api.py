@@ -20,6 +20,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from ninja import File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import BaseModel
 
 from karnameh.accounts.permissions import require
 from karnameh.accounts.throttle import client_ip
@@ -29,7 +30,7 @@ from karnameh.files.responses import file_response
 from karnameh.scoring.engine import STATUS_LABELS
 
 from .models import Evidence
-from .selectors import GaugeRow, gauge_or_404, visible_assessment, workspace
+from .selectors import GaugeRow, gauge_or_404, gauge_row, visible_assessment, workspace
 from .services import Conflict, answer_save, entry_lock, evidence_add, evidence_remove
 
 router = Router(tags=["assessments"])
@@ -83,7 +84,10 @@ class EvidenceOut(Schema):
         return obj.added_by.display_name
 
 
-class GaugeStateOut(Schema):
+# The status lists every gauge (a hundred or more rows, built as dicts here): plain pydantic
+# models validate them in pydantic's compiled core, where ninja's Schema would wrap each row
+# to read Django objects first (a sixth of the request's time). Same OpenAPI schema.
+class GaugeStateOut(BaseModel):
     part: str
     code: str
     title: str
@@ -98,7 +102,7 @@ class GaugeStateOut(Schema):
     later: bool
 
 
-class AxisOut(Schema):
+class AxisOut(BaseModel):
     part: str
     code: str
     title: str
@@ -246,13 +250,6 @@ def delete_evidence(request: HttpRequest, cycle: int, agency: str, id: int) -> A
     return Status(204, None)
 
 
-def _row(p: Any, part: str, gauge: str) -> GaugeRow:
-    gauge_or_404(p, part, gauge)
-    row = workspace(p, only={(part, gauge)}).row(part, gauge)
-    assert row is not None  # gauge_or_404 found it
-    return row
-
-
 @router.get(
     "/{cycle}/{agency}/{part}/{gauge}",
     response=GaugeOut,
@@ -260,7 +257,7 @@ def _row(p: Any, part: str, gauge: str) -> GaugeRow:
 )
 def get_gauge(request: HttpRequest, cycle: int, agency: str, part: str, gauge: str) -> Any:
     p = visible_assessment(request.user, cycle, agency)
-    row = _row(p, part, gauge)
+    row = gauge_row(p, part, gauge)
     answer = row.answer
     return {
         **_gauge_state(row),

@@ -138,18 +138,22 @@ def previous_participation(participation: Participation) -> Participation | None
             agency_id=participation.agency_id,
             cycle__year=cycle.year - 1,
             cycle__level=cycle.level,
-            cycle__province=cycle.province,
+            cycle__province_id=cycle.province_id,
         )
         .only("pk")
         .first()
     )
 
 
-def _previous_figures(participation: Participation) -> dict[tuple[str, str], dict[str, Any]]:
+def _previous_figures(
+    participation: Participation, only: tuple[str, str] | None = None
+) -> dict[tuple[str, str], dict[str, Any]]:
     last = previous_participation(participation)
     if last is None:
         return {}
     rows = Answer.objects.filter(participation=last).only("part", "gauge_code", "data")
+    if only is not None:
+        rows = rows.filter(part=only[0], gauge_code=only[1])
     return {(a.part, a.gauge_code): (a.data or {}).get("fields", {}) for a in rows}
 
 
@@ -161,28 +165,31 @@ def _prefill(gauge: Gauge, last: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def workspace(
-    participation: Participation, *, only: set[tuple[str, str]] | None = None
-) -> Workspace:
-    """Every gauge of the participation's catalogues by axis, scored from its stored answer.
+def _asks_last_year(gauges: list[Gauge]) -> bool:
+    """Whether any field pre-fills from last year: if none does, last year is not read."""
+    return any(f.previous for gauge in gauges for f in gauge.fields)
 
-    ``only`` limits the rows built to some (part, gauge code) pairs (one gauge's partial);
-    totals are always over the whole part.
+
+def workspace(participation: Participation) -> Workspace:
+    """Every gauge of the participation's catalogues by axis, scored from its stored answer,
+    with the totals of each part.
+
+    The rows are what lists and totals need, read lean: an answer without who saved it, files
+    only to be counted (``gauge_row`` gives one gauge with both in full, for its editor).
     """
-    answers = list(Answer.objects.filter(participation=participation).select_related("updated_by"))
+    answers = list(Answer.objects.filter(participation=participation))
     by_gauge = {(a.part, a.gauge_code): a for a in answers}
     files: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-    for item in (
-        Evidence.objects.filter(participation=participation, removed_at__isnull=True)
-        .select_related("file", "added_by")
-        .order_by("added_at", "id")
-    ):
+    attached = Evidence.objects.filter(participation=participation, removed_at__isnull=True)
+    for item in attached.only("part", "gauge_code"):
         files[(item.part, item.gauge_code)].append(item)
     targets = agreed_targets(participation)
-    last_year = _previous_figures(participation)
+    found_sheets = sheets(participation)
+    everything = [g for found in found_sheets for _i, g in found.engine.gauges()]
+    last_year = _previous_figures(participation) if _asks_last_year(everything) else {}
     blocks: list[AxisBlock] = []
     results: dict[str, CatalogueResult] = {}
-    for found in sheets(participation):
+    for found in found_sheets:
         result = part_result(found, answers, targets)
         results[found.part] = result
         axis_scores = {axis.code: axis.score for axis in result.axes}
@@ -191,14 +198,37 @@ def workspace(
             for indicator in axis.indicators:
                 for gauge in indicator.gauges:
                     key = (found.part, gauge.code)
-                    if only is not None and key not in only:
-                        continue
                     block.rows.append(
                         _row(found, indicator, gauge, by_gauge.get(key), targets, files, last_year)
                     )
-            if block.rows or only is None:
-                blocks.append(block)
+            blocks.append(block)
     return Workspace(participation, blocks, results)
+
+
+def gauge_row(participation: Participation, part: str, code: str) -> GaugeRow:
+    """One gauge's row exactly as ``workspace`` builds it, reading only that gauge's answer,
+    files and last-year figures (the editor and the API's gauge need no totals); 404 for a
+    gauge not in the participation's catalogues."""
+    found, indicator, gauge = gauge_or_404(participation, part, code)
+    answer = (
+        Answer.objects.filter(participation=participation, part=part, gauge_code=code)
+        .select_related("updated_by")
+        .first()
+    )
+    files = {(part, code): list(_evidence(participation).filter(part=part, gauge_code=code))}
+    key = (part, code)
+    last_year = _previous_figures(participation, key) if _asks_last_year([gauge]) else {}
+    targets = agreed_targets(participation)
+    return _row(found, indicator, gauge, answer, targets, files, last_year)
+
+
+def _evidence(participation: Participation) -> Any:
+    """The files attached and not removed, oldest first."""
+    return (
+        Evidence.objects.filter(participation=participation, removed_at__isnull=True)
+        .select_related("file", "added_by")
+        .order_by("added_at", "id")
+    )
 
 
 def _row(

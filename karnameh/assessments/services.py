@@ -221,7 +221,10 @@ def answer_save(
             if answer is not None and answer.data == cleaned and answer.comment == note:
                 return saved_reply(answer, name="answer", changed=False)
             before = _stored(answer)
-            answer = answer or Answer(participation=locked, part=part, gauge_code=gauge_code)
+            answer = answer or Answer(part=part, gauge_code=gauge_code)
+            # The row just locked, with its agency and cycle: the audit names the answer by
+            # them (``str(answer)``) without reading them again.
+            answer.participation = locked
             answer.data, answer.comment = cleaned, note
             answer.score, answer.status = result.score, result.status
             answer.version = current + 1

@@ -33,7 +33,7 @@ from karnameh.scoring.model import effective_target
 from .forms import AnswerForm, new_key, side_by_side
 from .models import Evidence
 from .scoring import LATER, sheets
-from .selectors import GaugeRow, gauge_or_404, visible_assessment, workspace
+from .selectors import GaugeRow, gauge_or_404, gauge_row, visible_assessment, workspace
 from .services import (
     Conflict,
     answer_preview,
@@ -73,13 +73,6 @@ def _neighbours(p: Participation, part: str, code: str) -> tuple[Any, Any]:
     order = [(s.part, g.code) for s in sheets(p) for _i, g in s.engine.gauges()]
     at = order.index((part, code))
     return (order[at - 1] if at > 0 else None, order[at + 1] if at + 1 < len(order) else None)
-
-
-def _row(p: Participation, part: str, code: str) -> GaugeRow:
-    row = workspace(p, only={(part, code)}).row(part, code)
-    if row is None:
-        raise Http404
-    return row
 
 
 def _editor(
@@ -174,8 +167,7 @@ def gauge_page(
 ) -> HttpResponse:
     """The gauge editor; a plain POST saves it (or adds table rows) without JavaScript."""
     p = visible_assessment(request.user, cycle, agency)
-    gauge_or_404(p, part, gauge)
-    row = _row(p, part, gauge)
+    row = gauge_row(p, part, gauge)
     if request.method != "POST":
         return _editor(request, p, row)
     require(request.user, "assessment.edit", p)
@@ -235,8 +227,7 @@ def gauge_save(
 ) -> HttpResponse:
     """Autosave (htmx): the save status, and the new version and key swapped into the form."""
     p = visible_assessment(request.user, cycle, agency)
-    gauge_or_404(p, part, gauge)
-    row = _row(p, part, gauge)
+    row = gauge_row(p, part, gauge)
     form = _form(request, row)
     args = [p.cycle_id, p.agency.code, part, gauge]
     context: dict[str, Any] = {
@@ -260,7 +251,7 @@ def gauge_save(
             raise
         context["error"] = error.message
         return render(request, "assessments/_gauge_save.html", context)
-    fresh = _row(p, part, gauge)
+    fresh = gauge_row(p, part, gauge)
     context.update(
         {
             "saved": saved,

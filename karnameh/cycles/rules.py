@@ -14,6 +14,7 @@ from karnameh.accounts.permissions import (
     grants,
     has_role,
     province_role,
+    sees_agency,
     visible_agencies,
 )
 
@@ -59,7 +60,7 @@ def sees_participation(user: Any, participation: Any) -> bool:
         return True
     if province_role(user, cycle.province_id, *PROVINCE_WIDE):
         return True
-    if cycle.is_published and visible_agencies(user).filter(pk=participation.agency_id).exists():
+    if cycle.is_published and sees_agency(user, participation.agency):
         return True
     return assigned_to(user, participation)
 

@@ -5,11 +5,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from karnameh.accounts.models import Role
-from karnameh.accounts.permissions import PROVINCE_WIDE, grants, has_role, require, visible_agencies
+from karnameh.accounts.permissions import (
+    PROVINCE_WIDE,
+    grants,
+    has_role,
+    may,
+    require,
+    visible_agencies,
+)
 from karnameh.agencies.models import Province
 
 from .deadlines import TEHRAN
@@ -40,11 +48,15 @@ def visible_cycle(user: Any, pk: int) -> Cycle:
     return cycle
 
 
+# What a participation's pages show of it, read with it.
+_SHOWN = ("cycle", "cycle__province", "agency", "agency__agency_type", "agency__province")
+# The catalogues it is scored on (assessments.scoring.sheets), read on most of its pages.
+_SCORED = ("cycle__general_catalogue", "specific_catalogue")
+
+
 def visible_participations(user: Any) -> QuerySet[Participation]:
     """Participations the user may see (the agency side only once the cycle is published)."""
-    queryset = Participation.objects.select_related(
-        "cycle", "cycle__province", "agency", "agency__agency_type", "agency__province"
-    )
+    queryset = Participation.objects.select_related(*_SHOWN)
     found = grants(user)
     if not found:
         return queryset.none()
@@ -65,10 +77,20 @@ def visible_participations(user: Any) -> QuerySet[Participation]:
 
 
 def visible_participation(user: Any, cycle_pk: int, agency_code: str) -> Participation:
-    participation = get_object_or_404(
-        visible_participations(user), cycle_id=cycle_pk, agency__code=agency_code
+    """One participation if the user may see it; otherwise "not found", never 403.
+
+    Read by its key with what the pages show (the cycle, the agency, the catalogues) in one
+    query, then judged by the rule ``participation.view``, which is ``visible_participations``'
+    condition for one row (tests/access checks that they agree for every user and row): the
+    list's filter, with its subqueries, would cost more to build than the whole lookup.
+    """
+    participation = (
+        Participation.objects.select_related(*_SHOWN, *_SCORED)
+        .filter(cycle_id=cycle_pk, agency__code=agency_code)
+        .first()
     )
-    require(user, "participation.view", participation)
+    if participation is None or not may(user, "participation.view", participation):
+        raise Http404
     return participation
 
 

@@ -1,16 +1,19 @@
 """The workspace's gauge rows: each links to its gauge and shows its status badge."""
 
+import dataclasses
 import re
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from karnameh.assessments.selectors import workspace
 from karnameh.assessments.services import answer_save
-from karnameh.assessments.templatetags.assessments import gauge_status
+from karnameh.assessments.templatetags.assessments import gauge_rows, gauge_status
 from karnameh.cycles.tests.builders import open_cycle, participation, step_day
 from karnameh.scoring.engine import INVALID, MISSING, NOT_APPLICABLE, SCORED, GaugeResult
 
@@ -22,6 +25,27 @@ ROW = re.compile(
     r'<td><span class="(?P<badge>[^"]+)">(?P<status>[^<]*)</span>\s*</td>',
     re.S,
 )
+
+
+# The rows as the workspace template wrote them before ``gauge_rows`` (the tag must equal it).
+TEMPLATE_ROWS = Template(
+    """{% load assessments catalogue %}{% for row in block.rows %}
+      <tr data-testid="gauge-row" data-gauge="{{ row.gauge.code }}">
+        <td><a href="{{ gauge_prefix }}{{ row.part }}/{{ row.gauge.code }}/"><span class="ltr">{{ row.gauge.code|fa }}</span></a></td>
+        <td>{{ row.gauge.title|fa }}</td>
+        <td>{{ row.gauge.max_score|score }}</td>
+        <td>{% if row.later %}—{% else %}{{ row.result.score|score }}{% endif %}</td>
+        <td>{% gauge_status row.result row.later %}</td>
+        <td>{{ row.evidence|length|fa }}{% if row.evidence_missing %} <span class="badge text-bg-danger">{% translate "missing" %}</span>{% endif %}</td>
+      </tr>
+    {% endfor %}"""  # noqa: E501 (the template's own lines)
+)
+
+ANSWERS = {
+    "6.4.1": {"fields": {"received": 200, "handled": 119}},
+    "6.4.2": {"fields": {"received": 200}},
+    "1.3.1": {"not_applicable": True, "reason": "واحد شهرستانی ندارد"},
+}
 
 
 @pytest.fixture
@@ -38,16 +62,9 @@ def test_each_row_links_to_its_gauge_and_shows_its_status(cycle, demo_user):
     # and 7.1.3 is the organization's (convergence)
     p = participation(cycle, "AR-ED")
     agency = demo_user("agency")
-    answers = {
-        "6.4.1": {"fields": {"received": 200, "handled": 119}},
-        "6.4.2": {"fields": {"received": 200}},
-        "1.3.1": {"not_applicable": True, "reason": "واحد شهرستانی ندارد"},
-    }
+    answers = ANSWERS
     with time_machine.travel(step_day(cycle, 6), tick=False):
-        for code, data in answers.items():
-            answer_save(
-                actor=agency, participation=p, part="general", gauge_code=code, data=data, version=0
-            )
+        _answer(p, agency)
         client = Client()
         client.force_login(agency)
         # when
@@ -70,6 +87,69 @@ def test_each_row_links_to_its_gauge_and_shows_its_status(cycle, demo_user):
         "1.1.1": ("badge text-bg-light border", "بی‌پاسخ"),
         "7.1.3": ("badge text-bg-light border", "با امتیازدهی سازمان"),
     }
+
+
+def _answer(p, agency) -> None:
+    for code, data in ANSWERS.items():
+        answer_save(
+            actor=agency, participation=p, part="general", gauge_code=code, data=data, version=0
+        )
+
+
+def test_the_rows_tag_writes_what_the_template_wrote(cycle, demo_user):
+    # given: every kind of row (scored, incomplete, not applicable, unanswered, scored later),
+    # a few with files attached (the tag counts them) so that «missing» shows on some only
+    p = participation(cycle, "AR-ED")
+    with time_machine.travel(step_day(cycle, 6), tick=False):
+        _answer(p, demo_user("agency"))
+        space = workspace(p)
+    space.row("general", "6.4.2").evidence = [object(), object()]
+    space.row("general", "1.1.1").evidence = [object()]
+    # 6.4.1 (scored, no file) as if its gauge asked for evidence: «missing» on its row
+    asked = space.row("general", "6.4.1")
+    asked.gauge = dataclasses.replace(asked.gauge, evidence="گزارش رسیدگی")
+    prefix = reverse("assessments:workspace", args=[cycle.pk, "AR-ED"])
+    statuses = set()
+    for block in space.blocks:
+        # when
+        written = gauge_rows(block.rows, prefix)
+        # then
+        assert written == TEMPLATE_ROWS.render(Context({"block": block, "gauge_prefix": prefix}))
+        statuses |= {(r.result.status, r.later, r.evidence_missing) for r in block.rows}
+    assert {s for s, later, _m in statuses if not later} == {
+        SCORED,
+        INVALID,
+        NOT_APPLICABLE,
+        MISSING,
+    }
+    assert any(later for _s, later, _m in statuses)
+    assert {missing for _s, _l, missing in statuses} == {True, False}
+
+
+def test_the_rows_tag_escapes_as_the_template_did():
+    # given: a catalogue's text with markup in it, and an address with a quote
+    gauge = type(
+        "G", (), {"code": '1.1"<', "title": "<b>درآمد & هزینه</b>", "max_score": Decimal("2.50")}
+    )
+    result = GaugeResult('1.1"<', Decimal("1.25"), Decimal("2.5"), SCORED, ())
+    row = type(
+        "R",
+        (),
+        {
+            "gauge": gauge,
+            "part": "general",
+            "result": result,
+            "later": False,
+            "evidence": [],
+            "evidence_missing": True,
+        },
+    )
+    block = type("B", (), {"rows": [row]})
+    # when
+    written = gauge_rows(block.rows, '/a"b/')
+    # then
+    assert written == TEMPLATE_ROWS.render(Context({"block": block, "gauge_prefix": '/a"b/'}))
+    assert "<b>" not in written and "&lt;b&gt;" in written and "&quot;" in written
 
 
 @pytest.mark.parametrize(

@@ -28,15 +28,37 @@ def _queries(cycle, demo_user, django_assert_max_num_queries) -> int:
     return len(counted.captured_queries)
 
 
+def _asking_last_year() -> dict:
+    """The two-gauge catalogue, one field pre-filled from last year's answer (the loader wants
+    another field of the same gauge: any will do here)."""
+    data = complaints_data()
+    data["axes"][0]["indicators"][0]["gauges"][0]["fields"][0]["previous"] = "handled"
+    return data
+
+
 def test_two_gauges_or_a_hundred_cost_the_same_queries(
     demo, demo_user, django_assert_max_num_queries
 ):
     # given: a cycle on a two-gauge catalogue, and one on the full 1397 catalogue (100 gauges),
-    # neither with a cycle the year before (that would add one read, for last year's figures)
-    small = open_cycle(year=1400, catalogue=make(complaints_data(), frozen=True))
+    # both with fields pre-filled from last year, neither with a cycle the year before (that
+    # would add one read, for last year's figures)
+    small = open_cycle(year=1400, catalogue=make(_asking_last_year(), frozen=True))
     full = open_cycle(year=1403)
     # when
     few = _queries(small, demo_user, django_assert_max_num_queries)
     many = _queries(full, demo_user, django_assert_max_num_queries)
     # then
     assert few == many
+
+
+def test_a_catalogue_asking_nothing_of_last_year_does_not_look_for_it(
+    demo, demo_user, django_assert_max_num_queries
+):
+    # given: the same two-gauge catalogue with and without a field pre-filled from last year
+    asking = open_cycle(year=1400, catalogue=make(_asking_last_year(), frozen=True))
+    plain = open_cycle(year=1401, catalogue=make(complaints_data("plain-1401"), frozen=True))
+    # when
+    with_last_year = _queries(asking, demo_user, django_assert_max_num_queries)
+    without = _queries(plain, demo_user, django_assert_max_num_queries)
+    # then: one read fewer, the search for last year's participation
+    assert without == with_last_year - 1
