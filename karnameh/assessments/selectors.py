@@ -138,7 +138,7 @@ def previous_participation(participation: Participation) -> Participation | None
             agency_id=participation.agency_id,
             cycle__year=cycle.year - 1,
             cycle__level=cycle.level,
-            cycle__province_id=cycle.province_id,
+            cycle__province=cycle.province,
         )
         .only("pk")
         .first()

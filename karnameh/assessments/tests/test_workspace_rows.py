@@ -3,6 +3,7 @@
 import dataclasses
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -128,23 +129,17 @@ def test_the_rows_tag_writes_what_the_template_wrote(cycle, demo_user):
 
 def test_the_rows_tag_escapes_as_the_template_did():
     # given: a catalogue's text with markup in it, and an address with a quote
-    gauge = type(
-        "G", (), {"code": '1.1"<', "title": "<b>درآمد & هزینه</b>", "max_score": Decimal("2.50")}
-    )
+    gauge = SimpleNamespace(code='1.1"<', title="<b>درآمد & هزینه</b>", max_score=Decimal("2.50"))
     result = GaugeResult('1.1"<', Decimal("1.25"), Decimal("2.5"), SCORED, ())
-    row = type(
-        "R",
-        (),
-        {
-            "gauge": gauge,
-            "part": "general",
-            "result": result,
-            "later": False,
-            "evidence": [],
-            "evidence_missing": True,
-        },
+    row = SimpleNamespace(
+        gauge=gauge,
+        part="general",
+        result=result,
+        later=False,
+        evidence=[],
+        evidence_missing=True,
     )
-    block = type("B", (), {"rows": [row]})
+    block = SimpleNamespace(rows=[row])
     # when
     written = gauge_rows(block.rows, '/a"b/')
     # then
