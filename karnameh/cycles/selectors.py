@@ -84,12 +84,15 @@ def visible_participation(user: Any, cycle_pk: int, agency_code: str) -> Partici
     condition for one row (tests/access checks that they agree for every user and row): the
     list's filter, with its subqueries, would cost more to build than the whole lookup.
     """
-    participation = (
-        Participation.objects.select_related(*_SHOWN, *_SCORED)
-        .filter(cycle_id=cycle_pk, agency__code=agency_code)
-        .first()
-    )
-    if participation is None or not may(user, "participation.view", participation):
+    try:
+        # get(), not first(): unique by (cycle, agency), and first() would sort by the model's
+        # ordering, a join more to plan.
+        participation = Participation.objects.select_related(*_SHOWN, *_SCORED).get(
+            cycle_id=cycle_pk, agency__code=agency_code
+        )
+    except Participation.DoesNotExist:
+        raise Http404 from None
+    if not may(user, "participation.view", participation):
         raise Http404
     return participation
 
