@@ -115,23 +115,24 @@ def once_per_key(
     if not key:
         return run()
     key = key[:100]
-    stored = RequestKey.objects.filter(user=actor, key=key).first()
-    if stored is None:
-        try:
-            with transaction.atomic():
-                # The key is claimed before the work, not after: a copy of this request that
-                # arrives meanwhile waits on the claim (the unique index) and then replays this
-                # answer, instead of doing the work again and being refused as a conflict.
-                claim = RequestKey.objects.create(user=actor, key=key, action=action, response={})
-                response = run()
-                claim.response = response
-                claim.save(update_fields=["response"])
-                return response
-        except IntegrityError:
-            # The same request arrived twice at once: the other copy was applied, this one undone.
-            stored = RequestKey.objects.filter(user=actor, key=key).first()
-            if stored is None:
-                raise
+    try:
+        with transaction.atomic():
+            # The key is claimed before the work, not after: a copy of this request that arrives
+            # meanwhile waits on the claim (the unique index) and then replays this answer,
+            # instead of doing the work again and being refused as a conflict. A key already
+            # used fails the claim at once: no read first, so a new key (nearly every request)
+            # costs no query more than the claim.
+            claim = RequestKey.objects.create(user=actor, key=key, action=action, response={})
+            response = run()
+            claim.response = response
+            claim.save(update_fields=["response"])
+            return response
+    except IntegrityError:
+        # A retry, or the same request twice at once: the first copy was applied, this one
+        # undone, and the first answer is given again.
+        stored = RequestKey.objects.filter(user=actor, key=key).first()
+        if stored is None:
+            raise
     if stored.action != action:
         raise DomainError(_("This request key was already used for another action."))
     return {**stored.response, "replayed": True}
