@@ -7,6 +7,7 @@ signed-in basics come first on every request: the session, the user and the user
 
 import json
 import uuid
+from typing import Any
 
 import pytest
 import time_machine
@@ -73,7 +74,7 @@ def test_each_read_costs_a_fixed_number_of_queries(
     assert response.status_code == 200
 
 
-def _put(agency: Client, url: str, version: int = 0) -> object:
+def _put(agency: Client, url: str, version: int = 0) -> Any:
     body = json.dumps({"data": DATA, "comment": "", "version": version})
     return agency.put(
         url, body, content_type="application/json", headers={"Idempotency-Key": uuid.uuid4().hex}
@@ -97,7 +98,7 @@ def test_a_save_through_the_api_costs_a_fixed_number_of_queries(
     assert Answer.objects.get(part=GAUGE[0], gauge_code=GAUGE[1]).data == DATA
 
 
-def _upload(agency: Client, url: str) -> object:
+def _upload(agency: Client, url: str) -> Any:
     return agency.post(url, {"files": SimpleUploadedFile("a.pdf", pdf(), "application/pdf")})
 
 
