@@ -59,7 +59,7 @@ def _header(request: HttpRequest, p: Participation) -> dict[str, Any]:
 @require_GET
 def workspace_page(request: HttpRequest, cycle: int, agency: str) -> HttpResponse:
     p = visible_assessment(request.user, cycle, agency)
-    context = {**_header(request, p), "ws": workspace(p), "labels": STATUS_LABELS}
+    context = {**_header(request, p), "ws": workspace(p)}
     # Each row links to its gauge, whose address extends the workspace's (urls.GAUGE): one
     # reverse() here instead of one a row. Gauge codes are Latin letters, digits and dots
     # (scoring.loader), so the template appends them as they are, with nothing to quote.
