@@ -70,8 +70,9 @@ def gauge_rows(rows: list[Any], prefix: str) -> SafeString:
     for row in rows:
         code = row.gauge.code
         badge = _LATER if row.later else _BADGES.get(row.result.status, _NOT_ANSWERED)
-        # The texts escaped as the template escaped them (``escape`` is Django's, for a plain
-        # string); the badges are already HTML. format_html would do the same, a third slower.
+        # The texts escaped as the template escaped them (Django's ``escape`` is this
+        # ``html.escape``, marked safe); the badges are already HTML. format_html would do the
+        # same, a third slower.
         written.append(
             _ROW.format(
                 escape(code),
