@@ -215,8 +215,8 @@ def gauge_row(participation: Participation, part: str, code: str) -> GaugeRow:
         .select_related("updated_by")
         .first()
     )
-    files = {(part, code): list(_evidence(participation).filter(part=part, gauge_code=code))}
     key = (part, code)
+    files = {key: list(_evidence(participation).filter(part=part, gauge_code=code))}
     last_year = _previous_figures(participation, key) if _asks_last_year([gauge]) else {}
     targets = agreed_targets(participation)
     return _row(found, indicator, gauge, answer, targets, files, last_year)

@@ -74,8 +74,9 @@ def test_each_read_costs_a_fixed_number_of_queries(
     assert response.status_code == 200
 
 
-def _put(agency: Client, url: str, version: int = 0) -> Any:
-    body = json.dumps({"data": DATA, "comment": "", "version": version})
+def _put(agency: Client, url: str) -> Any:
+    """A new answer (version 0) with a fresh idempotency key."""
+    body = json.dumps({"data": DATA, "comment": "", "version": 0})
     return agency.put(
         url, body, content_type="application/json", headers={"Idempotency-Key": uuid.uuid4().hex}
     )

@@ -63,7 +63,6 @@ def test_each_row_links_to_its_gauge_and_shows_its_status(cycle, demo_user):
     # and 7.1.3 is the organization's (convergence)
     p = participation(cycle, "AR-ED")
     agency = demo_user("agency")
-    answers = ANSWERS
     with time_machine.travel(step_day(cycle, 6), tick=False):
         _answer(p, agency)
         client = Client()
@@ -79,7 +78,7 @@ def test_each_row_links_to_its_gauge_and_shows_its_status(cycle, demo_user):
             "assessments:gauge", args=[cycle.pk, "AR-ED", "general", code]
         )
     # and each status reads as it did when it was a template of its own
-    shown = {code: (found[code]["badge"], found[code]["status"]) for code in answers}
+    shown = {code: (found[code]["badge"], found[code]["status"]) for code in ANSWERS}
     shown |= {code: (found[code]["badge"], found[code]["status"]) for code in ("1.1.1", "7.1.3")}
     assert shown == {
         "6.4.1": ("badge text-bg-success", "امتیازدهی‌شده"),
