@@ -293,7 +293,8 @@ def answer_lines(gauge: Gauge, data: dict[str, Any] | None) -> dict[str, str]:
         done = [persian_digits(titles_by_code.get(c, c)) for c in data.get("checked") or []]
         lines[str(_("Items done"))] = "، ".join(done) or "—"
     if data.get("score") not in (None, ""):
-        lines[str(_("Self-score"))] = fa(data["score"])
+        # A fraction is stored as a JSON number (3.5, scoring.numbers.written), not text.
+        lines[str(_("Self-score"))] = _value_text(data["score"])
     return lines
 
 

@@ -113,6 +113,25 @@ def test_a_conflict_shows_both_answers_and_saves_nothing(cycle, inside, demo_use
     assert answer.version == 2 and answer.data["fields"] == {"received": 10, "handled": 1}
 
 
+def test_a_conflict_over_a_self_score_with_a_fraction_shows_both_scores(cycle, inside, demo_user):
+    """Found by the load run: a fraction is stored as a JSON number (3.5), which the
+    conflict panel could not write, so the colleague's autosave answered 500."""
+    # given: the agency user's self-score 3.5 on a judgement gauge (2.10.1, out of 20)
+    judged = {"score": "۳٫۵", "version": 0, "key": "k-1"}
+    client_for(demo_user, "agency").post(url(cycle, "save/", "2.10.1"), judged)
+    assert Answer.objects.get().data == {"score": 3.5}
+    # when: the office, who opened version 0, autosaves 2
+    office = client_for(demo_user, "office").post(
+        url(cycle, "save/", "2.10.1"), {**judged, "score": "۲", "key": "k-2"}
+    )
+    # then: both scores side by side, and nothing of the office's saved
+    html = office.content.decode()
+    assert office.status_code == 200 and 'data-testid="conflict"' in html
+    assert '<td data-testid="theirs">۳٫۵</td>' in html
+    assert '<td data-testid="mine">۲</td>' in html
+    assert Answer.objects.get().version == 1 and Answer.objects.get().data == {"score": 3.5}
+
+
 def test_a_plain_submit_saves_and_redirects_and_a_bad_figure_keeps_what_was_typed(
     cycle, inside, demo_user
 ):

@@ -148,6 +148,22 @@ def test_the_gauge_page_shows_the_agencys_answer_evidence_and_a_queued_live_scor
     assert ascii_digits_shown(body) == []
 
 
+def test_the_gauge_page_shows_a_self_score_with_a_fraction(cycle, p, assignment, demo_user):
+    """A self-score of 12.5 is stored as the JSON number 12.5 (``scoring.numbers.written``)."""
+    # given
+    own(p, JUDGED, 12.5)
+    client = client_for(demo_user("evaluator"))
+    # when
+    with during(cycle):
+        page = client.get(f"/evaluations/{cycle.pk}/review/{assignment.pk}/{JUDGED}/")
+    body = page.content.decode()
+    # then: the agency's answer reads 12.5 in Persian digits, as its self-score does
+    assert page.status_code == 200
+    assert 'data-testid="self-score">۱۲٫۵<' in body
+    assert body.count("۱۲٫۵") >= 2
+    assert ascii_digits_shown(body) == []
+
+
 def test_an_unassigned_evaluator_downloads_no_evidence(cycle, p, assignment, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     evidence = _evidence(p, User.objects.get(username="agency"), "a.pdf")
