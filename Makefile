@@ -39,7 +39,7 @@ test: setup
 reliability: reliability-runs
 	$(BIN)/python reliability/load.py
 
-# The same without the load run (CI runs these): a few minutes, and nothing timed.
+# The same without the load run: a few minutes, and nothing timed.
 reliability-runs: export HYPOTHESIS_PROFILE := reliability
 reliability-runs: setup
 	@case "$$DATABASE_URL" in \

@@ -64,6 +64,52 @@ def _write_counts(**_kwargs: Any) -> None:
         Path(target).write_text(json.dumps(dict(STATUSES), sort_keys=True))
 
 
+STATS: list[Any] = []
+
+
+@events.init.add_listener
+def _keep_stats(environment: Any, **_kwargs: Any) -> None:
+    STATS.append(environment.stats)
+
+
+def _row(entry: Any, name: str, method: str) -> dict[str, Any]:
+    def ms(percent: float) -> float | None:
+        return entry.get_response_time_percentile(percent) if entry.num_requests else None
+
+    return {
+        "name": name,
+        "method": method,
+        "requests": entry.num_requests,
+        "failures": entry.num_failures,
+        "p50_ms": ms(0.5),
+        "p95_ms": ms(0.95),
+        "p99_ms": ms(0.99),
+        "max_ms": entry.max_response_time if entry.num_requests else None,
+    }
+
+
+@events.spawning_complete.add_listener
+def _end_of_ramp(user_count: int, **_kwargs: Any) -> None:
+    """Every user has started: write what the ramp saw (``LOAD_RAMP``), since locust resets
+    its statistics next (``--reset-stats``; its own listener was added after this one).
+
+    The ramp is every user signing in within ``users / spawn rate`` seconds (an Argon2 hash
+    each) on workers that have served nothing yet: a crowd arriving at once, not the peak's
+    steady state, which the run's own figures measure from here on."""
+    target = os.environ.get("LOAD_RAMP")
+    if not target or not STATS:
+        return
+    stats = STATS[0]
+    rows = [_row(e, e.name, e.method) for _, e in sorted(stats.entries.items())]
+    rows.append(_row(stats.total, "total", ""))
+    ramp = {"users": user_count, "requests": rows, "statuses": dict(STATUSES)}
+    STATUSES.clear()
+    # Whole or not at all: load.py watches for this file to read the workers' CPU.
+    partial = Path(target + ".part")
+    partial.write_text(json.dumps(ramp, sort_keys=True))
+    partial.replace(target)
+
+
 class FormFields(HTMLParser):
     """The fields a browser would post from the gauge editor's form (``id="gauge-form"``)."""
 
