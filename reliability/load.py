@@ -386,9 +386,8 @@ def _table(rows: list[dict[str, Any]]) -> list[str]:
         name = row["name"] if row["name"] == "total" else f"{row['method']} {row['name']}"
         cells = [row[k] for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms")]
         p50, p95, p99, top = (f"{c:.0f}" if c is not None else "-" for c in cells)
-        rps = f"{row['rps']:.1f}" if "rps" in row else "-"
         lines.append(
-            f"{name:<28} {row['requests']:>7} {row['failures']:>5} {rps:>7} "
+            f"{name:<28} {row['requests']:>7} {row['failures']:>5} {row['rps']:>7.1f} "
             f"{p50:>6} {p95:>6} {p99:>6} {top:>7}"
         )
     return lines
