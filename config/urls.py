@@ -3,9 +3,12 @@ from django.urls import include, path
 
 from karnameh.accounts.views import home
 from karnameh.api.api import api
+from karnameh.common.health import healthz
 
 urlpatterns = [
     path("", home, name="home"),
+    # For nginx, load balancers and monitoring: no sign-in, one query (karnameh/common/health.py).
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("karnameh.accounts.urls")),
     path("agencies/", include("karnameh.agencies.urls")),
     path("audit/", include("karnameh.audit.urls")),

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it times everything below it and tags every log line of the request.
+    "karnameh.common.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -194,8 +197,62 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "karnameh" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+
+def s3_storage() -> dict[str, Any]:
+    """Uploaded files in an S3-compatible bucket (django-storages), from the environment
+    (deploy/env.example, docs/deploy.md). Nothing here opens a connection."""
+    from botocore.config import Config
+
+    bucket = os.environ.get("S3_BUCKET", "")
+    if not bucket:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET.")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty: Amazon's own endpoints; otherwise the provider's (MinIO, Ceph, ...).
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            # Empty: boto3 looks for credentials itself (its environment names, an instance role).
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            # "path" for servers without bucket names in DNS (MinIO, most private installs).
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            # Evidence is never public: objects get the bucket's (private) ACL, and any URL to
+            # one is signed and short-lived. Downloads are streamed by the app after its
+            # permission check (karnameh/files/responses.py), so no URL is handed out today.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("S3_URL_EXPIRE_SECONDS", "60")),
+            # A file being read (a download, a backup) is held in memory up to 2 MB, and on
+            # the temporary disk beyond, not whole in memory (uploads go up to 20 MB).
+            "max_memory_size": 2 * 1024 * 1024,
+            # boto3 1.36+ adds checksums that several S3-compatible servers refuse; only
+            # when the operation demands one.
+            "client_config": Config(
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+        },
+    }
+
+
+# Uploaded files (evidence, circulars, minutes, job outputs): local disk under MEDIA_ROOT by
+# default; STORAGE_BACKEND=s3 for object storage (several app servers share it).
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+if STORAGE_BACKEND == "local":
+    DEFAULT_STORAGE: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    DEFAULT_STORAGE = s3_storage()
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, not {STORAGE_BACKEND!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -213,17 +270,35 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "karnameh@localhost")
 # The site's own address, put before the links in notification emails (e.g. https://karnameh.ir).
 SITE_URL = os.environ.get("SITE_URL", "")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # WeasyPrint logs every layout step of every PDF at INFO, and fontTools every subset.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+
+def logging_config(log_format: str) -> dict[str, Any]:
+    """``text``: the message alone, for a person at a terminal; ``json``: one JSON object a
+    line with time, level, logger and the request's fields (karnameh.common.logs), for a
+    log collector. Production defaults to json (prod.py)."""
+    if log_format not in ("text", "json"):
+        raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {log_format!r}")
+    console: dict[str, Any] = {"class": "logging.StreamHandler"}
+    if log_format == "json":
+        console["formatter"] = "json"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "karnameh.common.logs.JsonFormatter"}},
+        "handlers": {"console": console},
+        "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        "loggers": {
+            "django.db.backends": {"level": "INFO"},
+            # WeasyPrint logs every layout step of every PDF at INFO, and fontTools every subset.
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
+            # A line per request (RequestLogMiddleware) in JSON, where it carries the user and
+            # the time taken; in plain text gunicorn's access log already shows each request.
+            "karnameh.request": {"level": "INFO" if log_format == "json" else "WARNING"},
+        },
+    }
+
+
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOGGING = logging_config(LOG_FORMAT)
 
 NINJA_PAGINATION_PER_PAGE = 50

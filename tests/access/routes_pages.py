@@ -49,6 +49,9 @@ EXPORTS = "exports.results|exports.objections|exports.inquiries|exports.queues|e
 
 PAGE_ROUTES: dict[str, Spec] = {
     **same("/", action="home.view"),
+    # The health check: open to everyone (load balancers, monitoring), as the portal's index;
+    # it only reads (require_safe), so a form sent to it is 405.
+    **shows("/healthz", public=True),
     # Signing in and out: open to visitors; a signed-in person is sent on from the form.
     **page(
         "/accounts/login/",

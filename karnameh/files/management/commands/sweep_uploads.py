@@ -39,9 +39,12 @@ class Command(BaseCommand):
 
 def orphan_files(folder: str = ROOT) -> list[str]:
     """Files under ``folder`` with no row; one query per folder (a month of uploads)."""
-    if not default_storage.exists(folder):
+    # Not ``exists(folder)``: object storage (S3) has no folders, so it would say "no" and
+    # nothing would ever be swept there. Local disk raises for a folder not yet made.
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
         return []
-    folders, files = default_storage.listdir(folder)
     names = [f"{folder}/{file}" for file in files]
     known = set(StoredFile.objects.filter(file__in=names).values_list("file", flat=True))
     found = [name for name in names if name not in known]
