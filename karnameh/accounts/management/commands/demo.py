@@ -1,9 +1,15 @@
-"""``karnameh demo``: a believable province to try the system with. Safe to run again."""
+"""``karnameh demo``: a believable province to try the system with. Safe to run again.
 
+``--scale national`` then adds Iran's 31 provinces with 100 agencies each, one year evaluated
+end to end and published in all but Tehran (``karnameh.results.national_demo``).
+"""
+
+import argparse
+import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from karnameh.accounts import demo_data as data
@@ -15,6 +21,8 @@ from karnameh.audit.services import record
 from karnameh.catalogue.demo import load_demo_catalogues
 from karnameh.catalogue.models import Catalogue
 from karnameh.results.demo import EARLIER, OBJECTIONS, PUBLISHED, load_demo_evaluations
+from karnameh.results.national_demo import YEAR as NATIONAL_YEAR
+from karnameh.results.national_demo import load_national
 
 # What a provincial unit's office in a county is called.
 COUNTY_OFFICE = {
@@ -29,17 +37,33 @@ COUNTY_OFFICE = {
 class Command(BaseCommand):
     help = "Load the demo province, its agencies and one user per role (password: demo)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale",
+            choices=["province", "national"],
+            default="province",
+            help="province: the demo province (default); national: then 31 provinces with "
+            "100 agencies each, one year evaluated and published (a few minutes)",
+        )
+        # Smaller national runs, for tests and trials; the defaults are the national sizes.
+        parser.add_argument("--provinces", type=int, default=31, help=argparse.SUPPRESS)
+        parser.add_argument("--per-province", type=int, default=100, help=argparse.SUPPRESS)
+
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError(
                 "The demo is not loaded with DEBUG off (production settings): every demo "
                 "account has the password «demo»."
             )
+        national = options["scale"] == "national"
+        if national and not (1 <= options["provinces"] <= 31 and options["per_province"] >= 1):
+            raise CommandError("--provinces must be 1–31 and --per-province at least 1.")
         with transaction.atomic():
-            counts = load_demo()
+            counts: dict[str, Any] = load_demo()
             counts["participations"] = load_demo_cycle()
             counts["evaluated"] = load_demo_evaluations()
-            record(actor=None, action="demo.load", changes=counts)
+            if not national:
+                record(actor=None, action="demo.load", changes=counts)
         self.stdout.write(
             f"Demo loaded: agencies {counts['agencies']}, users {counts['users']}, "
             f"catalogues {counts['catalogues']}, "
@@ -50,6 +74,30 @@ class Command(BaseCommand):
         )
         for username, (first, last, role, *_rest) in data.USERS.items():
             self.stdout.write(f"  {username:<10} {role:<20} {first} {last}")
+        if national:
+            counts["national"] = self._national(options["provinces"], options["per_province"])
+            # One event for the whole load, as for the province alone; each province was
+            # built (and its results approved) in its own transaction before it.
+            with transaction.atomic():
+                record(actor=None, action="demo.load", changes=counts)
+
+    def _national(self, provinces: int, per_province: int) -> dict[str, int]:
+        self.stdout.write(
+            f"National scale: {provinces} provinces × {per_province} agencies, "
+            f"the {NATIONAL_YEAR} cycles…"
+        )
+        began = time.perf_counter()
+        counts = load_national(provinces, per_province, progress=self.stdout.write)
+        self.stdout.write(
+            f"National data in {time.perf_counter() - began:.1f} s: "
+            + ", ".join(f"{name} {value:,}" for name, value in counts.items())
+        )
+        self.stdout.write(
+            "In each province (e.g. tehran, whose cycle awaits the deputy's approval), also "
+            "with the password «demo»: n-tehran-staff, n-tehran-deputy, n-tehran-council, "
+            "n-tehran-ev1…, n-tehran-expert, and one user per agency: n-tehran-001…"
+        )
+        return counts
 
 
 def load_demo() -> dict[str, int]:
