@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test reliability reliability-runs lint format bench messages static clean
+.PHONY: setup run test reliability reliability-runs deploy-check lint format bench messages static clean
 
 setup: $(STAMP)
 
@@ -50,6 +50,12 @@ reliability-runs: setup
 	$(BIN)/pytest reliability -p no:cacheprovider
 	$(BIN)/pytest tests/test_workflow_invariants.py -p no:cacheprovider
 
+# The production layout on loopback (docs/deploy.md): nginx with TLS in front of gunicorn with
+# the production settings, on a database of its own that it drops after. PostgreSQL only, and
+# nginx and openssl installed: DATABASE_URL=postgres://… make deploy-check
+deploy-check: setup
+	bash deploy/check.sh
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -71,12 +77,16 @@ static:
 	node scripts/vendor-static.mjs
 
 # Speed is measured here, never in timed unit tests; figures go to docs/performance.md.
+# national.py uses DATABASE_URL (PostgreSQL for the recorded figures; it loads the national
+# demo there once); crunch.py makes its own PostgreSQL database on 127.0.0.1 (reliability/load.py).
 bench: setup
 	$(BIN)/python bench/scoring.py
 	$(BIN)/python bench/workspace.py
 	$(BIN)/python bench/portal.py
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/national.py
+	$(BIN)/python bench/crunch.py
 
 clean:
 	rm -rf $(VENV) var/static

@@ -45,8 +45,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-MIN_RPS = 60.0
-MAX_P95_MS = 500.0
+MIN_RPS = float(os.environ.get("LOAD_MIN_RPS") or 60)
+MAX_P95_MS = float(os.environ.get("LOAD_MAX_P95_MS") or 500)
+# The locustfile's user class: the deadline peak's mix, or bench/crunch.py's saves alone.
+USER_CLASS = os.environ.get("LOAD_CLASS") or "AgencyUser"
 
 
 def _number(name: str, default: int) -> int:
@@ -274,6 +276,7 @@ def run_locust(address: str, workdir: Path, at_peak: Callable[[], None]) -> int:
         "--only-summary",
         "--stop-timeout=10",
         "--exit-code-on-error=0",
+        USER_CLASS,
     ]
     print(" ".join(command[1:]).replace(str(ROOT) + "/", ""), flush=True)
     with (workdir / "locust.log").open("w") as log:
@@ -400,7 +403,7 @@ def _codes(statuses: dict[str, int]) -> str:
 def summary(found: dict[str, Any], settings: dict[str, Any]) -> str:
     ramp = found["ramp"]
     lines = [
-        f"Deadline peak: {settings['users']} users for {settings['seconds']} s against "
+        f"{settings['scenario']}: {settings['users']} users for {settings['seconds']} s against "
         f"{settings['workers']} gunicorn sync workers, PostgreSQL, "
         f"{settings['participations']} extra participations",
         *_table(found["requests"]),
@@ -493,6 +496,7 @@ def main() -> int:
         "workers": WORKERS,
         "participations": PARTICIPATIONS,
         "cores": os.cpu_count(),
+        "scenario": os.environ.get("LOAD_TITLE") or "Deadline peak",
     }
     report = _report_path()
     workdir = Path(tempfile.mkdtemp(prefix="karnameh-load-"))

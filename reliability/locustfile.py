@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from locust import FastHttpUser, between, events, task
+from locust import FastHttpUser, between, constant_throughput, events, task
 
 PLAN: dict[str, Any] = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 ACCOUNTS = itertools.cycle(PLAN["users"])
@@ -302,6 +302,11 @@ class AgencyUser(FastHttpUser):
         else:
             self._save_api(gauge, comment)
 
+    def save_api(self) -> None:
+        gauge = self._next_gauge()
+        self.saves += 1
+        self._save_api(gauge, f"بازبینی پیش از مهلت، نوبت {self.saves}")
+
     def _save_api(self, gauge: Gauge, comment: str) -> None:
         with self.client.put(
             f"{self.api}{gauge.part}/{gauge.code}",
@@ -366,3 +371,16 @@ class AgencyUser(FastHttpUser):
         ) as answer:
             if answer.status_code != 201:
                 answer.failure(f"{answer.status_code}: {(answer.text or '')[:200]}")
+
+
+class CrunchUser(AgencyUser):
+    """The deadline crunch (``make bench``, bench/crunch.py): every user only saving, through
+    the API, ``CRUNCH_RATE`` saves a second each, so the offered load is users × rate. Each
+    save is the whole write: validated, scored, versioned, audited, once per idempotency key
+    (``assessments.services.answer_save``, the service the editor's autosave calls too)."""
+
+    wait_time = constant_throughput(float(os.environ.get("CRUNCH_RATE") or 0.75))
+
+
+# Set after the class is made: locust adds a base class's tasks to those a subclass declares.
+CrunchUser.tasks = [AgencyUser.save_api]

@@ -68,7 +68,7 @@ def _not_ready(found: Readiness) -> str:
     return _("The scores cannot be approved yet: %(reasons)s.") % {"reasons": " — ".join(lines)}
 
 
-def _fix(row: AgencyReadiness, now: Any) -> Result:
+def _fixed(row: AgencyReadiness, now: Any) -> Result:
     """The agency's totals as approved: the organization's score and its self-assessment."""
     p = row.participation
     composition = check_composition(p.cycle.composition)
@@ -80,19 +80,52 @@ def _fix(row: AgencyReadiness, now: Any) -> Result:
     general = card.part("general")
     specific = card.part("specific")
     assert general is not None
-    fields = {
-        "self_total": compose(composition, own).final,
-        "general": general.weighted,
-        "general_max": general.result.max,
-        "specific": specific.weighted if specific else None,
-        "specific_max": specific.result.max if specific else None,
-        "final": card.composed.final,
-        "explanation": card.composed.explanation,
-        "fixed_at": now,
-    }
-    fields["axes"], fields["gauges"] = breakdown(card)
-    result, _created = Result.objects.update_or_create(participation=p, defaults=fields)
-    return result
+    axes, gauges = breakdown(card)
+    return Result(
+        participation=p,
+        self_total=compose(composition, own).final,
+        general=general.weighted,
+        general_max=general.result.max,
+        specific=specific.weighted if specific else None,
+        specific_max=specific.result.max if specific else None,
+        final=card.composed.final,
+        explanation=card.composed.explanation,
+        fixed_at=now,
+        axes=axes,
+        gauges=gauges,
+    )
+
+
+# Every field a final approval rewrites (all but the participation it belongs to).
+_FIXED = [
+    "self_total",
+    "general",
+    "general_max",
+    "specific",
+    "specific_max",
+    "final",
+    "explanation",
+    "fixed_at",
+    "axes",
+    "gauges",
+]
+
+
+def fix_results(rows: list[AgencyReadiness], now: Any) -> list[Result]:
+    """Write every agency's totals in a few statements (insert, or rewrite after a reopening).
+
+    One upsert per 500 agencies, not two queries per agency (``update_or_create``): the
+    national recomputation writes 3,100 of them (bench/national.py, docs/performance.md).
+    """
+    results = [_fixed(row, now) for row in rows]
+    Result.objects.bulk_create(
+        results,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["participation"],
+        update_fields=_FIXED,
+    )
+    return results
 
 
 def _weights(p: Any, card: Any) -> Any:
@@ -116,7 +149,7 @@ def final_approve(*, actor: Any, cycle: Cycle, note: str = "", ip: str | None = 
         if not found.ready:
             raise DomainError(_not_ready(found), code="not_ready")
         now = timezone.now()
-        results = [_fix(row, now) for row in found.agencies]
+        results = fix_results(found.agencies, now)
         approval = Approval.objects.create(
             cycle=locked, stage=Stage.DEPUTY, approved_by=actor, approved_at=now, note=note.strip()
         )

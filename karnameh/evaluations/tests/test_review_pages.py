@@ -355,6 +355,37 @@ def test_the_review_page_costs_the_same_for_one_or_many_reviewed_gauges(
     assert all_of_them == one
 
 
+def test_a_gauge_page_costs_the_same_for_one_or_many_reviewed_gauges(
+    cycle, p, demo_user, django_assert_max_num_queries
+):
+    # given: the same gauge on an agency with one gauge reviewed and on one with all 25
+    person = demo_user("evaluator")
+    with_targets(p)
+    many = assign(p, person, axes=["2"])
+    other = transferred(cycle, "AR-EF")
+    few = assign(other, person, axes=["2"])
+    with during(cycle):
+        judge(other, person, JUDGED, 10)
+        review_all(p, many)
+    client = client_for(person)
+    client.get(f"/evaluations/{cycle.pk}/review/{few.pk}/{JUDGED}/")  # compiled once
+    # when
+    with during(cycle):
+        one = _list_queries(
+            client,
+            f"/evaluations/{cycle.pk}/review/{few.pk}/{JUDGED}/",
+            django_assert_max_num_queries,
+        )
+        all_of_them = _list_queries(
+            client,
+            f"/evaluations/{cycle.pk}/review/{many.pk}/{JUDGED}/",
+            django_assert_max_num_queries,
+        )
+    # then: the page reads one gauge, whatever else is reviewed
+    assert Review.objects.filter(assignment=many).count() == 25
+    assert all_of_them == one
+
+
 def test_the_evaluator_sees_the_agencys_workspace_once_assigned(cycle, p, demo_user):
     client = client_for(demo_user("evaluator"))
     url = f"/assessments/{cycle.pk}/AR-ED/"
