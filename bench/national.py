@@ -33,6 +33,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # portal.counted: the queries of one request
 RECOMPUTE_S, ENGINE_S, PAGE_P95_MS = 30.0, 3.0, 150.0
 
 
@@ -123,20 +124,6 @@ def recompute(cycles: list[Any]) -> dict[str, Any]:
     }
 
 
-def _count(get: Callable[[], Any]) -> int:
-    from django.db import connection
-
-    seen: list[str] = []
-
-    def count(execute: Any, sql: str, *args: Any) -> Any:
-        seen.append(sql)
-        return execute(sql, *args)
-
-    with connection.execute_wrapper(count):
-        get()
-    return len(seen)
-
-
 def timed_page(client: Any, url: str, n: int, *, before: Callable[[], None] | None = None) -> dict:
     def get() -> Any:
         response = client.get(url)
@@ -144,10 +131,13 @@ def timed_page(client: Any, url: str, n: int, *, before: Callable[[], None] | No
             raise SystemExit(f"{url}: HTTP {response.status_code}")
         return response
 
+    from django.db import connection
+    from portal import counted
+
     get()  # compiled catalogues, warm caches: the steady state is measured
     if before:
         before()
-    queries = _count(get)
+    queries = counted(get, connection)
     took = []
     for _ in range(n):
         if before:
