@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 USERS = int(os.environ.get("CRUNCH_USERS") or 200)
 RATE = float(os.environ.get("CRUNCH_RATE") or 0.75)
 DEFAULTS = {
+    "CRUNCH_RATE": str(RATE),  # read by the locustfile's CrunchUser
     "LOAD_CLASS": "CrunchUser",
     "LOAD_TITLE": f"Deadline crunch (saves only, {RATE} a second a user)",
     "LOAD_USERS": str(USERS),
@@ -38,7 +39,6 @@ DEFAULTS = {
 if __name__ == "__main__":
     for name, value in DEFAULTS.items():
         os.environ.setdefault(name, value)
-    os.environ["CRUNCH_RATE"] = str(RATE)
     from reliability import load
 
     sys.exit(load.main())

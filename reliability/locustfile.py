@@ -294,18 +294,20 @@ class AgencyUser(FastHttpUser):
 
     @task(25)
     def save(self) -> None:
-        gauge = self._next_gauge()
-        self.saves += 1
-        comment = f"بازبینی پیش از مهلت، نوبت {self.saves}"
+        gauge, comment = self._turn()
         if gauge.form and random.random() < 0.5:  # noqa: S311
             self._save_page(gauge, comment)
         else:
             self._save_api(gauge, comment)
 
     def save_api(self) -> None:
+        self._save_api(*self._turn())
+
+    def _turn(self) -> tuple[Gauge, str]:
+        """The gauge to save next, and a comment that differs from the last one."""
         gauge = self._next_gauge()
         self.saves += 1
-        self._save_api(gauge, f"بازبینی پیش از مهلت، نوبت {self.saves}")
+        return gauge, f"بازبینی پیش از مهلت، نوبت {self.saves}"
 
     def _save_api(self, gauge: Gauge, comment: str) -> None:
         with self.client.put(

@@ -96,21 +96,6 @@ def _fixed(row: AgencyReadiness, now: Any) -> Result:
     )
 
 
-# Every field a final approval rewrites (all but the participation it belongs to).
-_FIXED = [
-    "self_total",
-    "general",
-    "general_max",
-    "specific",
-    "specific_max",
-    "final",
-    "explanation",
-    "fixed_at",
-    "axes",
-    "gauges",
-]
-
-
 def fix_results(rows: list[AgencyReadiness], now: Any) -> list[Result]:
     """Write every agency's totals in a few statements (insert, or rewrite after a reopening).
 
@@ -123,7 +108,10 @@ def fix_results(rows: list[AgencyReadiness], now: Any) -> list[Result]:
         batch_size=500,
         update_conflicts=True,
         unique_fields=["participation"],
-        update_fields=_FIXED,
+        # Every field a final approval rewrites: all but the key and the participation.
+        update_fields=[
+            f.name for f in Result._meta.concrete_fields if f.name not in ("id", "participation")
+        ],
     )
     return results
 

@@ -13,6 +13,8 @@ from django.test import Client, override_settings
 
 from karnameh.common.health import release
 
+from .settings_helpers import broken_cache
+
 
 def _free_port() -> int:
     # A port nothing listens on: bound and released at once, so a connection is refused.
@@ -99,14 +101,7 @@ def test_an_unreachable_database_answers_503_naming_it(tmp_path: Path, caplog) -
 
 def test_a_cache_that_cannot_store_answers_503_naming_it(db, tmp_path: Path) -> None:
     # given: a file cache whose folder cannot be made (a file stands where it should be)
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("")
-    broken = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(blocker / "cache"),
-        }
-    }
+    broken = broken_cache(tmp_path)
     # when
     with override_settings(CACHES=broken):
         response = Client().get("/healthz")

@@ -5,15 +5,10 @@ import datetime as dt
 import io
 import json
 import logging
-import os
-import secrets
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 from gunicorn.glogging import SafeAtoms
@@ -22,6 +17,8 @@ from config.settings.base import logging_config
 from karnameh.accounts.models import User
 from karnameh.common.factories import UserFactory
 from karnameh.common.logs import JsonFormatter
+
+from .settings_helpers import broken_cache, run_production
 
 Lines = Callable[[], list[dict[str, Any]]]
 
@@ -81,14 +78,7 @@ def test_a_line_written_during_a_request_carries_the_request_and_the_traceback(
     db, json_lines: Lines, tmp_path
 ) -> None:
     # given: a cache that fails, so the health check logs a warning with the error
-    blocker = tmp_path / "file"
-    blocker.write_text("")
-    broken = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(blocker / "cache"),
-        }
-    }
+    broken = broken_cache(tmp_path)
     # when
     with override_settings(CACHES=broken):
         Client().get("/healthz")
@@ -142,20 +132,10 @@ def test_log_format_chooses_the_formatter() -> None:
 
 
 def _production_log_format(**env: str) -> str:
-    inherited = {k: v for k, v in os.environ.items() if k != "LOG_FORMAT"}
-    done = subprocess.run(
-        [sys.executable, "-c", "import config.settings.prod as s; print(s.LOG_FORMAT)"],
-        env={
-            **inherited,
-            "SECRET_KEY": secrets.token_urlsafe(45)[:60],
-            "ALLOWED_HOSTS": "karnameh.example",
-            **env,
-        },
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
+    done = run_production(
+        "import config.settings.prod as s; print(s.LOG_FORMAT)", unset=("LOG_FORMAT",), **env
     )
+    done.check_returncode()
     return done.stdout.strip()
 
 

@@ -7,14 +7,11 @@ that a real bucket takes and gives back files is not tested here (docs/deploy.md
 """
 
 import json
-import os
-import secrets
 import subprocess
-import sys
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from django.conf import settings
+from .settings_helpers import run_production
 
 PROBE = """
 import json
@@ -49,23 +46,7 @@ S3_ENV = {
 
 
 def _production(**env: str) -> subprocess.CompletedProcess[str]:
-    inherited = {
-        k: v for k, v in os.environ.items() if not k.startswith(("S3_", "STORAGE_", "AWS_"))
-    }
-    return subprocess.run(  # noqa: S603 (our own interpreter and code)
-        [sys.executable, "-c", PROBE],
-        env={
-            **inherited,
-            "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-            "SECRET_KEY": secrets.token_urlsafe(45)[:60],
-            "ALLOWED_HOSTS": "karnameh.example",
-            **env,
-        },
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_production(PROBE, unset=("S3_", "STORAGE_", "AWS_"), **env)
 
 
 def _resolved(**env: str) -> dict[str, Any]:
