@@ -21,6 +21,7 @@ from karnameh.cycles.models import AssessmentState, Cycle, Participation
 from karnameh.evaluations.final import Scorecard, load_inputs, scorecard
 from karnameh.evaluations.models import Assignment
 from karnameh.evaluations.scope import needs_deficiencies
+from karnameh.scoring import collector_paused
 
 
 @dataclass
@@ -80,6 +81,11 @@ def participations(cycle: Cycle) -> list[Participation]:
 
 
 def readiness(cycle: Cycle, *, now: dt.datetime | None = None) -> Readiness:
+    with collector_paused():  # a whole cycle's answers and reviews, read and scored
+        return _readiness(cycle, now or timezone.now())
+
+
+def _readiness(cycle: Cycle, now: dt.datetime) -> Readiness:
     steps = {step.number: step for step in cycle.steps.all()}
     unapproved: dict[int, list[Assignment]] = {}
     for assignment in Assignment.objects.filter(
@@ -104,4 +110,4 @@ def readiness(cycle: Cycle, *, now: dt.datetime | None = None) -> Readiness:
             and not review.deficiencies.strip()
         ]
         rows.append(AgencyReadiness(p, card, transferred, unapproved.get(p.pk, []), unnoted))
-    return Readiness(cycle, rows, step_closes(steps, 9), now or timezone.now())
+    return Readiness(cycle, rows, step_closes(steps, 9), now)

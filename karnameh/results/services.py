@@ -18,6 +18,7 @@ from karnameh.common.text import persian_digits
 from karnameh.cycles.models import Cycle
 from karnameh.cycles.services import lock_cycle
 from karnameh.files.services import DOCUMENT_KINDS, store_upload
+from karnameh.scoring import collector_paused
 from karnameh.scoring.numbers import written
 from karnameh.scoring.weights import Part as WeightedPart
 from karnameh.scoring.weights import check_composition, compose, weighted_total
@@ -102,7 +103,8 @@ def fix_results(rows: list[AgencyReadiness], now: Any) -> list[Result]:
     One upsert per 500 agencies, not two queries per agency (``update_or_create``): the
     national recomputation writes 3,100 of them (bench/national.py, docs/performance.md).
     """
-    results = [_fixed(row, now) for row in rows]
+    with collector_paused():
+        results = [_fixed(row, now) for row in rows]
     Result.objects.bulk_create(
         results,
         batch_size=500,

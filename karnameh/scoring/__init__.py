@@ -18,6 +18,7 @@ from .engine import (
     GaugeResult,
     IndicatorResult,
     Scorer,
+    collector_paused,
     score_catalogue,
     score_gauge,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "Scorer",
     "catalogue_from_data",
     "catalogue_to_data",
+    "collector_paused",
     "compile_expression",
     "dump_catalogue",
     "load_answers",

