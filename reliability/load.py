@@ -13,7 +13,8 @@
    started as the other reliability runs start it (``reliability/live.py``).
 4. locust, headless (reliability/locustfile.py has the scenario): the ramp, ``LOAD_USERS``
    started ``LOAD_SPAWN_RATE`` a second, each signing in; then the peak itself, every user
-   working, for ``LOAD_SECONDS``. Locust resets its statistics between the two.
+   working, for ``LOAD_SECONDS`` from when the last user has signed in (the locustfile starts
+   its statistics again then).
 5. A plain summary from locust's CSV, a JSON report (``LOAD_REPORT``, or
    ``var/reliability/load-<time>.json``), and exit status 1 unless, over the peak, the rate
    is at least ``MIN_RPS`` and the 95th percentile at most ``MAX_P95_MS``, and nothing
@@ -60,6 +61,8 @@ USERS = _number("LOAD_USERS", 160)
 PARTICIPATIONS = _number("LOAD_PARTICIPATIONS", 150)
 SPAWN_RATE = _number("LOAD_SPAWN_RATE", 4)
 RAMP_SECONDS = -(-USERS // SPAWN_RATE)
+# How long the last users' sign-ins may lag behind their start before the run gives up.
+SIGN_IN_SLACK = 120
 # Sync workers, one request each at a time (threads would share one interpreter lock, and the
 # pages are CPU-bound Python). One more than the cores: a request waiting on PostgreSQL leaves
 # its core to another. Not gunicorn's 2 × cores + 1: here locust and PostgreSQL share the two
@@ -254,7 +257,8 @@ def _end(process: subprocess.Popen[bytes], first: signal.Signals, grace: float) 
 
 
 def run_locust(address: str, workdir: Path, at_peak: Callable[[], None]) -> int:
-    """Runs locust to the end; ``at_peak`` is called once every user has started."""
+    """Runs locust through the ramp and ``SECONDS`` of peak; ``at_peak`` is called once every
+    user has signed in."""
     ramp = workdir / "ramp.json"
     env = {
         **os.environ,
@@ -268,9 +272,9 @@ def run_locust(address: str, workdir: Path, at_peak: Callable[[], None]) -> int:
         "--headless",
         f"--users={USERS}",
         f"--spawn-rate={SPAWN_RATE}",
-        # The run time counts from the first user: the ramp, then the peak's own seconds.
-        f"--run-time={RAMP_SECONDS + SECONDS}s",
-        "--reset-stats",
+        # An upper bound: the peak is ended here, its own seconds after the last user signed
+        # in (the locustfile starts its statistics again then).
+        f"--run-time={RAMP_SECONDS + SECONDS + SIGN_IN_SLACK}s",
         f"--host={address}",
         f"--csv={workdir / 'locust'}",
         "--only-summary",
@@ -284,12 +288,18 @@ def run_locust(address: str, workdir: Path, at_peak: Callable[[], None]) -> int:
             command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         try:
-            until = time.monotonic() + RAMP_SECONDS + SECONDS + 300
+            until = time.monotonic() + RAMP_SECONDS + SIGN_IN_SLACK
             while not ramp.exists() and runner.poll() is None and time.monotonic() < until:
                 time.sleep(0.2)
-            if ramp.exists():
-                at_peak()
-            return runner.wait(timeout=max(until - time.monotonic(), 1))
+            if not ramp.exists():
+                return runner.wait(timeout=SECONDS + 300)
+            at_peak()
+            try:
+                return runner.wait(timeout=SECONDS)
+            except subprocess.TimeoutExpired:
+                # The peak's seconds are over: SIGINT makes locust stop and write its figures.
+                runner.send_signal(signal.SIGINT)
+                return runner.wait(timeout=60)
         finally:
             # SIGINT: locust stops its users and still writes its CSV files.
             _end(runner, signal.SIGINT, 20)

@@ -34,8 +34,10 @@ def grants(user: Any) -> tuple[Grant, ...]:
     cached = getattr(user, "_karnameh_grants", None)
     if cached is None:
         cached = tuple(
-            Grant(a.role, a.province_id, a.agency_id, a.assessing_body_id)
-            for a in RoleAssignment.objects.filter(user=user, is_active=True)
+            Grant(*row)
+            for row in RoleAssignment.objects.filter(user=user, is_active=True).values_list(
+                "role", "province_id", "agency_id", "assessing_body_id"
+            )
         )
         user._karnameh_grants = cached
     return cached

@@ -45,6 +45,16 @@ def agreed_targets(participation: Participation) -> dict[tuple[str, str], Decima
     return {(row.part, row.gauge_code): row.value for row in rows}
 
 
+def mou_target(
+    participation: Participation, part: str, indicator: Indicator, gauge: Gauge
+) -> Decimal | None:
+    """The MoU target in force for one gauge being scored. Only a gauge whose catalogue target
+    is «*» reads one; for every other gauge this is None without a query (most saves)."""
+    if not takes_mou_target(indicator, gauge):
+        return None
+    return agreed_targets(participation).get((part, gauge.code))
+
+
 def part_catalogues(participation: Participation) -> list[tuple[str, Catalogue]]:
     """The catalogues an agency is scored on: the cycle's general one and its own specific one."""
     found = [(GENERAL, participation.cycle.general_catalogue)]

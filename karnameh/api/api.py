@@ -27,6 +27,7 @@ from pydantic.json_schema import CoreModeRef, DefsRef
 
 from karnameh.accounts.tokens import BearerToken
 from karnameh.common.errors import DomainError
+from karnameh.files.responses import FileMissing
 
 # The refusals any operation may give; 401 only where a sign-in is asked for.
 ERROR_STATUSES = (400, 403, 404, 409, 422)
@@ -130,6 +131,8 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    if isinstance(exc, FileMissing):  # the caller may have it: the store lost its content
+        return refusal(request, 404, exc.message, "file_missing")
     # The same answer whether the object does not exist or is outside the caller's reach.
     return refusal(request, 404, _("Not found."), "not_found")
 

@@ -11,11 +11,12 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from karnameh.accounts.permissions import require
-from karnameh.agreements.selectors import agreed_targets
+from karnameh.agreements.selectors import mou_target
 from karnameh.audit.services import record
 from karnameh.common.errors import DomainError
 from karnameh.common.jalali import format_jalali_datetime
@@ -24,7 +25,7 @@ from karnameh.cycles.deadlines import deadline
 from karnameh.cycles.models import AssessmentState, CycleStatus, Participation
 from karnameh.cycles.steps import SELF_ASSESSMENT
 from karnameh.notifications.services import notify_extension, notify_transition
-from karnameh.results.locks import refuse_if_locked
+from karnameh.results.locks import deputy_approval, refuse_if_locked
 from karnameh.scoring import GaugeResult
 from karnameh.scoring.numbers import fa
 
@@ -66,12 +67,32 @@ class Conflict(DomainError):
         return {"detail": self.message, "code": self.code, "theirs": self.theirs, "mine": self.mine}
 
 
-def _locked(participation: Participation) -> Participation:
-    return (
-        Participation.objects.select_for_update(of=("self",))
-        .select_related("cycle", "agency", "specific_catalogue", "cycle__general_catalogue")
+def lock_participation(participation: Participation) -> Participation:
+    """The participation's row locked and read again, with whether the deputy's approval now
+    locks the scores (``results.locks.scores_locked`` then reads no more).
+
+    Its cycle, agency and catalogues are the rows the page already read (``visible_participation``)
+    when they are the same rows: the lock guards the participation's own columns, and what may
+    change beside them is read after it (the deputy's approval here, the steps by
+    ``cycles.deadlines``, held by ``cycles.services._hold_participations`` when they move).
+    Each join more would cost every save of the deadline crunch more to compile than to read.
+    """
+    locked = (
+        Participation.objects.select_for_update()
+        .annotate(deputy_approved=Exists(deputy_approval(OuterRef("cycle_id"))))
         .get(pk=participation.pk)
     )
+    for name in ("cycle", "agency", "specific_catalogue"):
+        _keep(participation, locked, name)
+    locked.cycle._scores_locked = locked.deputy_approved  # type: ignore[attr-defined]
+    return locked
+
+
+def _keep(source: Any, target: Any, name: str) -> None:
+    """``target.<name>`` is ``source.<name>`` if that was read and is the same row."""
+    field = type(source)._meta.get_field(name)
+    if field.is_cached(source) and getattr(source, field.attname) == getattr(target, field.attname):
+        field.set_cached_value(target, field.get_cached_value(source))
 
 
 def entry_lock(participation: Participation, now: dt.datetime | None = None) -> str | None:
@@ -111,9 +132,15 @@ def once_per_key(
     actor: Any, key: str | None, action: str, run: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
     """Apply ``run`` once per idempotency key: a retried request gets the first answer back.
-    Every versioned save with an ``Idempotency-Key`` (answers, reviews, inquiries) uses it."""
+    Every versioned save with an ``Idempotency-Key`` (answers, reviews, inquiries) uses it.
+
+    ``run`` opens no transaction of its own: it runs in the one opened here, with the key's
+    claim when there is a key. A block inside it would be a savepoint, two round trips more on
+    every save for nothing (a refusal undoes the claim with the work either way).
+    """
     if not key:
-        return run()
+        with transaction.atomic():
+            return run()
     key = key[:100]
     try:
         with transaction.atomic():
@@ -157,7 +184,7 @@ def _scored(
     if gauge.rule.kind in LATER:
         raise DomainError(_("This gauge is scored by the organization at the end."))
     cleaned = clean_answer(indicator, gauge, data)
-    target = agreed_targets(participation).get((part, code))
+    target = mou_target(participation, part, indicator, gauge)
     return cleaned, self_score(engine, indicator, gauge, cleaned, target)
 
 
@@ -200,52 +227,51 @@ def answer_save(
     """
 
     def run() -> dict[str, Any]:
-        with transaction.atomic():
-            locked = _locked(participation)
-            require(actor, "assessment.edit", locked)
-            _check_open(locked)
-            cleaned, result = _scored(locked, part, gauge_code, data)
-            note = normalize_fa(str(comment or "")).strip()[:MAX_TEXT]
-            answer = (
-                Answer.objects.select_for_update(of=("self",))
-                .select_related("updated_by")
-                .filter(participation=locked, part=part, gauge_code=gauge_code)
-                .first()
+        locked = lock_participation(participation)
+        require(actor, "assessment.edit", locked)
+        _check_open(locked)
+        cleaned, result = _scored(locked, part, gauge_code, data)
+        note = normalize_fa(str(comment or "")).strip()[:MAX_TEXT]
+        # Without its editor: only a conflict shows who saved (one read more, then).
+        answer = (
+            Answer.objects.select_for_update()
+            .filter(participation=locked, part=part, gauge_code=gauge_code)
+            .first()
+        )
+        current = answer.version if answer else 0
+        if version != current:
+            raise Conflict.saved_first(
+                _stored(answer),
+                answer.updated_at if answer else None,
+                {"data": cleaned, "comment": note, "version": version},
             )
-            current = answer.version if answer else 0
-            if version != current:
-                raise Conflict.saved_first(
-                    _stored(answer),
-                    answer.updated_at if answer else None,
-                    {"data": cleaned, "comment": note, "version": version},
-                )
-            if answer is not None and answer.data == cleaned and answer.comment == note:
-                return saved_reply(answer, name="answer", changed=False)
-            before = _stored(answer)
-            answer = answer or Answer(part=part, gauge_code=gauge_code)
-            # The row just locked, with its agency and cycle: the audit names the answer by
-            # them (``str(answer)``) without reading them again.
-            answer.participation = locked
-            answer.data, answer.comment = cleaned, note
-            answer.score, answer.status = result.score, result.status
-            answer.version = current + 1
-            answer.updated_at, answer.updated_by = timezone.now(), actor
-            answer.save()
-            if locked.state == AssessmentState.NOT_STARTED:
-                locked.state = AssessmentState.DRAFT
-                locked.save(update_fields=["state"])
-            record(
-                actor=actor,
-                action="answer.save",
-                target=answer,
-                changes={
-                    "data": [before["data"], cleaned],
-                    "comment": [before["comment"], note],
-                    "score": [None, str(result.score)],
-                },
-                ip=ip,
-            )
-            return saved_reply(answer, name="answer", changed=True)
+        if answer is not None and answer.data == cleaned and answer.comment == note:
+            return saved_reply(answer, name="answer", changed=False)
+        before = {"data": answer.data, "comment": answer.comment} if answer else _stored(None)
+        answer = answer or Answer(part=part, gauge_code=gauge_code)
+        # The row just locked, with its agency and cycle: the audit names the answer by
+        # them (``str(answer)``) without reading them again.
+        answer.participation = locked
+        answer.data, answer.comment = cleaned, note
+        answer.score, answer.status = result.score, result.status
+        answer.version = current + 1
+        answer.updated_at, answer.updated_by = timezone.now(), actor
+        answer.save()
+        if locked.state == AssessmentState.NOT_STARTED:
+            locked.state = AssessmentState.DRAFT
+            locked.save(update_fields=["state"])
+        record(
+            actor=actor,
+            action="answer.save",
+            target=answer,
+            changes={
+                "data": [before["data"], cleaned],
+                "comment": [before["comment"], note],
+                "score": [None, str(result.score)],
+            },
+            ip=ip,
+        )
+        return saved_reply(answer, name="answer", changed=True)
 
     return once_per_key(actor, key, f"answer:{participation.pk}:{part}:{gauge_code}", run)
 
@@ -276,7 +302,7 @@ def evidence_add(
     from karnameh.files.services import EVIDENCE_KINDS, store_upload
 
     with transaction.atomic():
-        locked = _locked(participation)
+        locked = lock_participation(participation)
         require(actor, "assessment.edit", locked)
         _check_open(locked)
         _gauge(locked, part, gauge_code)
@@ -315,7 +341,7 @@ def evidence_add(
 def evidence_remove(*, actor: Any, evidence: Evidence, ip: str | None = None) -> Evidence:
     """Take a file off a gauge. It stays in the record (and the audit), marked removed."""
     with transaction.atomic():
-        locked = _locked(evidence.participation)
+        locked = lock_participation(evidence.participation)
         require(actor, "assessment.edit", locked)
         _check_open(locked)
         row = (
@@ -383,63 +409,62 @@ def assessment_transition(
     """
 
     def run() -> dict[str, Any]:
-        with transaction.atomic():
-            locked = _locked(participation)
-            require(actor, f"assessment.{name}", locked)
-            row = check(actor, name, locked)
-            if version is not None and version != locked.version:
-                raise DomainError(
-                    _("The self-assessment changed since you opened it; reload and check again."),
-                    code="stale",
-                )
-            if locked.cycle.status != CycleStatus.PUBLISHED:
-                raise DomainError(_("The cycle is not open for self-assessment."), code="locked")
-            # No move after the deputy's final approval: a transfer would bring in an agency the
-            # approval did not check, a return would reopen answers behind fixed totals.
-            refuse_if_locked(locked.cycle)
-            if row.step is not None:
-                closes = deadline(locked, row.step)
-                if closes.passed():
-                    raise DomainError(
-                        _(
-                            "The deadline for this step ended on %(date)s. The organization "
-                            "may grant an extension."
-                        )
-                        % {"date": closes.label()},
-                        code="locked",
-                    )
-            note = normalize_fa(reason or "").strip()[:MAX_TEXT]
-            if row.needs_reason and not note:
-                raise DomainError(_("Write the reason (it is shown to the agency)."))
-            stored_minutes = None
-            if row.needs_minutes:
-                if minutes is None:
-                    raise DomainError(_("Attach the minutes of the steering council's meeting."))
-                from karnameh.files.services import DOCUMENT_KINDS, store_upload
-
-                stored_minutes = store_upload(upload=minutes, actor=actor, allowed=DOCUMENT_KINDS)
-            before = locked.state
-            _apply(row, locked, actor, note, stored_minutes)
-            locked.save()
-            record(
-                actor=actor,
-                action=f"assessment.{name}",
-                target=locked,
-                changes={
-                    "state": [before, locked.state],
-                    **({"receipt": [None, locked.receipt]} if name == "submit" else {}),
-                    **({"minutes": [None, stored_minutes.name]} if stored_minutes else {}),
-                },
-                reason=note,
-                ip=ip,
+        locked = lock_participation(participation)
+        require(actor, f"assessment.{name}", locked)
+        row = check(actor, name, locked)
+        if version is not None and version != locked.version:
+            raise DomainError(
+                _("The self-assessment changed since you opened it; reload and check again."),
+                code="stale",
             )
-            notify_transition(participation=locked, name=name, actor=actor, reason=note)
-            return {
-                "state": locked.state,
-                "version": locked.version,
-                "receipt": locked.receipt,
-                "at": timezone.now().isoformat(),
-            }
+        if locked.cycle.status != CycleStatus.PUBLISHED:
+            raise DomainError(_("The cycle is not open for self-assessment."), code="locked")
+        # No move after the deputy's final approval: a transfer would bring in an agency the
+        # approval did not check, a return would reopen answers behind fixed totals.
+        refuse_if_locked(locked.cycle)
+        if row.step is not None:
+            closes = deadline(locked, row.step)
+            if closes.passed():
+                raise DomainError(
+                    _(
+                        "The deadline for this step ended on %(date)s. The organization "
+                        "may grant an extension."
+                    )
+                    % {"date": closes.label()},
+                    code="locked",
+                )
+        note = normalize_fa(reason or "").strip()[:MAX_TEXT]
+        if row.needs_reason and not note:
+            raise DomainError(_("Write the reason (it is shown to the agency)."))
+        stored_minutes = None
+        if row.needs_minutes:
+            if minutes is None:
+                raise DomainError(_("Attach the minutes of the steering council's meeting."))
+            from karnameh.files.services import DOCUMENT_KINDS, store_upload
+
+            stored_minutes = store_upload(upload=minutes, actor=actor, allowed=DOCUMENT_KINDS)
+        before = locked.state
+        _apply(row, locked, actor, note, stored_minutes)
+        locked.save()
+        record(
+            actor=actor,
+            action=f"assessment.{name}",
+            target=locked,
+            changes={
+                "state": [before, locked.state],
+                **({"receipt": [None, locked.receipt]} if name == "submit" else {}),
+                **({"minutes": [None, stored_minutes.name]} if stored_minutes else {}),
+            },
+            reason=note,
+            ip=ip,
+        )
+        notify_transition(participation=locked, name=name, actor=actor, reason=note)
+        return {
+            "state": locked.state,
+            "version": locked.version,
+            "receipt": locked.receipt,
+            "at": timezone.now().isoformat(),
+        }
 
     return once_per_key(actor, key, f"{name}:{participation.pk}", run)
 
@@ -454,7 +479,7 @@ def participation_extend(
 ) -> Participation:
     """Give one agency more time for entry and approvals: a new deadline and a reason."""
     with transaction.atomic():
-        locked = _locked(participation)
+        locked = lock_participation(participation)
         require(actor, "assessment.extend", locked)
         note = normalize_fa(reason or "").strip()[:MAX_TEXT]
         if not note:

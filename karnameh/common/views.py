@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from karnameh.files.responses import FileMissing
+
 
 def _error(request: HttpRequest, status: int, title: str, detail: str) -> HttpResponse:
     return render(
@@ -26,6 +28,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, FileMissing):
+        return _error(request, 404, _("File not found"), exception.message)
     return _error(
         request,
         404,

@@ -14,11 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from karnameh.accounts.permissions import require
-from karnameh.agreements.selectors import agreed_targets
+from karnameh.agreements.selectors import mou_target
 from karnameh.assessments.answers import MAX_TEXT, clean_answer
 from karnameh.assessments.models import Answer
 from karnameh.assessments.scoring import LATER, Sheet, find_gauge, self_score
-from karnameh.assessments.services import Conflict, once_per_key, saved_reply
+from karnameh.assessments.services import (
+    Conflict,
+    lock_participation,
+    once_per_key,
+    saved_reply,
+)
 from karnameh.audit.services import record
 from karnameh.common.errors import DomainError, Forbidden
 from karnameh.common.jalali import format_jalali_datetime
@@ -35,14 +40,6 @@ from .models import Assignment, Consensus, Review
 from .reviewing import ReviewSheet, review_sheet, scores_by_origin
 from .rules import GaugeOf
 from .scope import EVALUATION, axis_of, covers, gap_limit, needs_consensus, needs_deficiencies
-
-
-def _locked(participation: Participation) -> Participation:
-    return (
-        Participation.objects.select_for_update(of=("self",))
-        .select_related("cycle", "agency", "specific_catalogue", "cycle__general_catalogue")
-        .get(pk=participation.pk)
-    )
 
 
 def _locked_assignment(assignment: Assignment, participation: Participation) -> Assignment:
@@ -146,7 +143,7 @@ def _scored(
 ) -> tuple[dict[str, Any], GaugeResult]:
     """The answer cleaned exactly as the agency's is, scored with the MoU target in force."""
     cleaned = clean_answer(indicator, gauge, data)
-    target = agreed_targets(p).get((sheet.part, gauge.code))
+    target = mou_target(p, sheet.part, indicator, gauge)
     return cleaned, self_score(sheet.engine, indicator, gauge, cleaned, target)
 
 
@@ -191,73 +188,72 @@ def review_save(
     """
 
     def run() -> dict[str, Any]:
-        with transaction.atomic():
-            locked = _locked(participation)
-            sheet, axis, indicator, gauge = _gauge(locked, part, gauge_code)
-            assignment = _own_assignment(actor, locked, part, axis, lock=True)
-            _check_gauge(indicator, gauge)
-            if assignment.approved_at is not None:
-                raise DomainError(_approved(assignment), code="approved")
-            _check_open(locked)
-            refuse_if_locked(locked.cycle)
-            cleaned, result = _scored(locked, sheet, indicator, gauge, data)
-            notes = _text(deficiencies)
-            review = (
-                Review.objects.select_for_update(of=("self",))
-                .select_related("updated_by")
-                .filter(assignment=assignment, gauge_code=gauge_code)
-                .first()
+        locked = lock_participation(participation)
+        sheet, axis, indicator, gauge = _gauge(locked, part, gauge_code)
+        assignment = _own_assignment(actor, locked, part, axis, lock=True)
+        _check_gauge(indicator, gauge)
+        if assignment.approved_at is not None:
+            raise DomainError(_approved(assignment), code="approved")
+        _check_open(locked)
+        refuse_if_locked(locked.cycle)
+        cleaned, result = _scored(locked, sheet, indicator, gauge, data)
+        notes = _text(deficiencies)
+        review = (
+            Review.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .filter(assignment=assignment, gauge_code=gauge_code)
+            .first()
+        )
+        current = review.version if review else 0
+        if version != current:
+            raise Conflict.saved_first(
+                _stored(review),
+                review.updated_at if review else None,
+                {"data": cleaned, "deficiencies": notes, "version": version},
             )
-            current = review.version if review else 0
-            if version != current:
-                raise Conflict.saved_first(
-                    _stored(review),
-                    review.updated_at if review else None,
-                    {"data": cleaned, "deficiencies": notes, "version": version},
+        answer = Answer.objects.filter(
+            participation=locked, part=part, gauge_code=gauge_code
+        ).first()
+        own = answer.score if answer is not None else None
+        if needs_deficiencies(result.score, own) and not notes:
+            raise DomainError(
+                _(
+                    "Gauge %(code)s: your score (%(score)s) is below the agency's self-score "
+                    "(%(own)s); write the deficiencies the agency will read."
                 )
-            answer = Answer.objects.filter(
-                participation=locked, part=part, gauge_code=gauge_code
-            ).first()
-            own = answer.score if answer is not None else None
-            if needs_deficiencies(result.score, own) and not notes:
-                raise DomainError(
-                    _(
-                        "Gauge %(code)s: your score (%(score)s) is below the agency's self-score "
-                        "(%(own)s); write the deficiencies the agency will read."
-                    )
-                    % {
-                        "code": persian_digits(gauge_code),
-                        "score": fa(result.score),
-                        "own": fa(own or 0),
-                    },
-                    code="deficiencies_required",
-                )
-            if review is not None and review.data == cleaned and review.deficiencies == notes:
-                return saved_reply(review, name="review", changed=False)
-            before = _stored(review)
-            before_score = str(review.score) if review and review.score is not None else None
-            review = review or Review(
-                assignment=assignment, participation=locked, part=part, gauge_code=gauge_code
-            )
-            review.data, review.deficiencies = cleaned, notes
-            review.score, review.status = result.score, result.status
-            review.version = current + 1
-            review.updated_at, review.updated_by = timezone.now(), actor
-            review.save()
-            record(
-                actor=actor,
-                action="review.save",
-                target=review,
-                changes={
-                    "agency": locked.agency.code,
-                    "gauge": [part, gauge_code],
-                    "data": [before["data"], cleaned],
-                    "deficiencies": [before["deficiencies"], notes],
-                    "score": [before_score, str(result.score)],
+                % {
+                    "code": persian_digits(gauge_code),
+                    "score": fa(result.score),
+                    "own": fa(own or 0),
                 },
-                ip=ip,
+                code="deficiencies_required",
             )
-            return saved_reply(review, name="review", changed=True)
+        if review is not None and review.data == cleaned and review.deficiencies == notes:
+            return saved_reply(review, name="review", changed=False)
+        before = _stored(review)
+        before_score = str(review.score) if review and review.score is not None else None
+        review = review or Review(
+            assignment=assignment, participation=locked, part=part, gauge_code=gauge_code
+        )
+        review.data, review.deficiencies = cleaned, notes
+        review.score, review.status = result.score, result.status
+        review.version = current + 1
+        review.updated_at, review.updated_by = timezone.now(), actor
+        review.save()
+        record(
+            actor=actor,
+            action="review.save",
+            target=review,
+            changes={
+                "agency": locked.agency.code,
+                "gauge": [part, gauge_code],
+                "data": [before["data"], cleaned],
+                "deficiencies": [before["deficiencies"], notes],
+                "score": [before_score, str(result.score)],
+            },
+            ip=ip,
+        )
+        return saved_reply(review, name="review", changed=True)
 
     return once_per_key(actor, key, f"review:{participation.pk}:{part}:{gauge_code}", run)
 
@@ -274,7 +270,7 @@ def consensus_write(
     """The note an internal and an external evaluator (or staff) write on a large gap."""
     text = _text(note)
     with transaction.atomic():
-        locked = _locked(participation)
+        locked = lock_participation(participation)
         _sheet, axis, indicator, gauge = _gauge(locked, part, gauge_code)
         require(actor, "evaluation.consensus", GaugeOf(locked, part, axis))
         _check_gauge(indicator, gauge)
@@ -374,7 +370,7 @@ def _approved(assignment: Assignment) -> str:
 def initial_approve(*, actor: Any, assignment: Assignment, ip: str | None = None) -> Assignment:
     """The evaluator closes their part: their scores and notes become provisional scores."""
     with transaction.atomic():
-        p = _locked(assignment.participation)
+        p = lock_participation(assignment.participation)
         locked = _locked_assignment(assignment, p)
         require(actor, "evaluation.review", locked)
         if locked.approved_at is not None:
@@ -415,7 +411,7 @@ def initial_return(
     """Staff reopen an evaluator's approved part, with the reason the evaluator reads."""
     note = _text(reason)
     with transaction.atomic():
-        p = _locked(assignment.participation)
+        p = lock_participation(assignment.participation)
         locked = _locked_assignment(assignment, p)
         require(actor, "evaluation.return", locked)
         if locked.removed_at is not None:

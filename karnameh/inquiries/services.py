@@ -325,33 +325,32 @@ def inquiry_answer(
     """The body's answer: by its own users (``system``, ``api``) or by staff from its letter."""
 
     def run() -> dict[str, Any]:
-        with transaction.atomic():
-            locked = _locked(inquiry)
-            _may_answer(actor, locked, how)
-            refuse_if_locked(locked.cycle)
-            if locked.state == State.ANSWERED:
-                raise DomainError(
-                    _("This inquiry was already answered; correct the answer instead."),
-                    code="already_answered",
-                )
-            answer = checked_answer(locked, answers)
-            stored_letter = _letter(actor, how, letter)
-            _save(locked, actor, how, answer, stored_letter, reference)
-            record(
-                actor=actor,
-                action="inquiry.answer",
-                target=locked,
-                changes={
-                    "state": [State.SENT, State.ANSWERED],
-                    "answer": [None, locked.answer],
-                    "scores": [None, locked.scores],
-                    "how": how,
-                    **({"letter": [None, stored_letter.name]} if stored_letter else {}),
-                },
-                ip=ip,
+        locked = _locked(inquiry)
+        _may_answer(actor, locked, how)
+        refuse_if_locked(locked.cycle)
+        if locked.state == State.ANSWERED:
+            raise DomainError(
+                _("This inquiry was already answered; correct the answer instead."),
+                code="already_answered",
             )
-            _tell_staff(locked, actor)
-            return _result(locked, changed=True)
+        answer = checked_answer(locked, answers)
+        stored_letter = _letter(actor, how, letter)
+        _save(locked, actor, how, answer, stored_letter, reference)
+        record(
+            actor=actor,
+            action="inquiry.answer",
+            target=locked,
+            changes={
+                "state": [State.SENT, State.ANSWERED],
+                "answer": [None, locked.answer],
+                "scores": [None, locked.scores],
+                "how": how,
+                **({"letter": [None, stored_letter.name]} if stored_letter else {}),
+            },
+            ip=ip,
+        )
+        _tell_staff(locked, actor)
+        return _result(locked, changed=True)
 
     return once_per_key(actor, key, f"inquiry:{inquiry.pk}:answer", run)
 
@@ -376,50 +375,47 @@ def inquiry_correct(
     """
 
     def run() -> dict[str, Any]:
-        with transaction.atomic():
-            locked = _locked(inquiry)
-            _may_answer(actor, locked, how)
-            refuse_if_locked(locked.cycle)
-            if locked.state != State.ANSWERED:
-                raise DomainError(
-                    _("This inquiry has no answer to correct yet."), code="not_answered"
+        locked = _locked(inquiry)
+        _may_answer(actor, locked, how)
+        refuse_if_locked(locked.cycle)
+        if locked.state != State.ANSWERED:
+            raise DomainError(_("This inquiry has no answer to correct yet."), code="not_answered")
+        answer = checked_answer(locked, answers)
+        if version != locked.version:
+            raise Conflict(
+                _(
+                    "%(who)s changed this answer at %(at)s while you were correcting it. "
+                    "Your correction was not saved; read theirs and correct again."
                 )
-            answer = checked_answer(locked, answers)
-            if version != locked.version:
-                raise Conflict(
-                    _(
-                        "%(who)s changed this answer at %(at)s while you were correcting it. "
-                        "Your correction was not saved; read theirs and correct again."
-                    )
-                    % {
-                        "who": _stored(locked)["by"] or _("someone"),
-                        "at": format_jalali_datetime(locked.answered_at),
-                    },
-                    theirs=_stored(locked),
-                    mine={"answer": answer[0], "version": version},
-                )
-            note = normalize_fa(reason or "").strip()[:MAX_REASON]
-            if not note:
-                raise DomainError(_("Write why the answer is corrected."), code="reason_required")
-            if answer[0] == locked.answer and how != How.LETTER:
-                return _result(locked, changed=False)
-            before = _stored(locked)
-            stored_letter = _letter(actor, how, letter)
-            _save(locked, actor, how, answer, stored_letter, reference)
-            record(
-                actor=actor,
-                action="inquiry.correct",
-                target=locked,
-                changes={
-                    "answer": [before["answer"], locked.answer],
-                    "scores": [before["scores"], locked.scores],
-                    "how": [before["how"], how],
-                    **({"letter": [None, stored_letter.name]} if stored_letter else {}),
+                % {
+                    "who": _stored(locked)["by"] or _("someone"),
+                    "at": format_jalali_datetime(locked.answered_at),
                 },
-                reason=note,
-                ip=ip,
+                theirs=_stored(locked),
+                mine={"answer": answer[0], "version": version},
             )
-            _tell_staff(locked, actor)
-            return _result(locked, changed=True)
+        note = normalize_fa(reason or "").strip()[:MAX_REASON]
+        if not note:
+            raise DomainError(_("Write why the answer is corrected."), code="reason_required")
+        if answer[0] == locked.answer and how != How.LETTER:
+            return _result(locked, changed=False)
+        before = _stored(locked)
+        stored_letter = _letter(actor, how, letter)
+        _save(locked, actor, how, answer, stored_letter, reference)
+        record(
+            actor=actor,
+            action="inquiry.correct",
+            target=locked,
+            changes={
+                "answer": [before["answer"], locked.answer],
+                "scores": [before["scores"], locked.scores],
+                "how": [before["how"], how],
+                **({"letter": [None, stored_letter.name]} if stored_letter else {}),
+            },
+            reason=note,
+            ip=ip,
+        )
+        _tell_staff(locked, actor)
+        return _result(locked, changed=True)
 
     return once_per_key(actor, key, f"inquiry:{inquiry.pk}:correct", run)

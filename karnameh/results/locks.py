@@ -7,6 +7,7 @@ row lock. Only the deputy's reasoned reopening (``results.services.reopen``) unl
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from karnameh.common.errors import DomainError
@@ -24,10 +25,17 @@ def approvals_in_force(cycle: Any) -> dict[str, Approval]:
     }
 
 
+def deputy_approval(cycle: Any) -> QuerySet[Approval]:
+    """The deputy's approval in force; ``cycle`` may be an ``OuterRef`` (``lock_with_cycle``)."""
+    return Approval.objects.filter(cycle=cycle, stage=Stage.DEPUTY, withdrawn_at__isnull=True)
+
+
 def scores_locked(cycle: Any) -> bool:
-    return Approval.objects.filter(
-        cycle=cycle, stage=Stage.DEPUTY, withdrawn_at__isnull=True
-    ).exists()
+    # Read with the row lock by a service that locked it (``lock_with_cycle``): not read again.
+    known = getattr(cycle, "_scores_locked", None)
+    if known is not None:
+        return bool(known)
+    return deputy_approval(cycle).exists()
 
 
 def refuse_if_locked(cycle: Any) -> None:

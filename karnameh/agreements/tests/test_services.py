@@ -17,6 +17,7 @@ from karnameh.agreements.services import (
     targets_set,
 )
 from karnameh.assessments.models import Answer
+from karnameh.assessments.services import answer_save
 from karnameh.audit.models import AuditEvent
 from karnameh.catalogue.models import Catalogue, Status
 from karnameh.common.errors import DomainError, Forbidden
@@ -389,3 +390,25 @@ def test_an_agreement_after_imposed_targets_replaces_them(ready, demo_user):
     # then
     assert Agreement.objects.get(pk=imposed.pk).status == AgreementStatus.SUPERSEDED
     assert current_agreement(ready) == agreed
+
+
+def test_a_self_score_against_the_mou_reads_the_target_in_force(ready, demo_user):
+    # given: 1.1.1 is scored against the MoU's target («*»), saved before any MoU and after
+    def save(version: int) -> dict:
+        with time_machine.travel(step_day(ready.cycle, 6), tick=False):
+            return answer_save(
+                actor=demo_user("agency"),
+                participation=participation(ready.cycle, "AR-ED"),
+                part="general",
+                gauge_code="1.1.1",
+                data={"fields": {"actual": 40 + version}},
+                version=version,
+            )
+
+    before = save(0)
+    _agreed(ready, demo_user, "82")
+    # when: saved again once every «*» target is 82
+    after = save(1)
+    # then: without a target it could not be scored; with it, 41 of 82 is half of 35 points
+    assert (before["status"], Decimal(before["score"])) == ("invalid", 0)
+    assert (after["status"], Decimal(after["score"])) == ("scored", Decimal("17.50"))

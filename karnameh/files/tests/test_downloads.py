@@ -86,3 +86,27 @@ def test_a_browser_name_keeps_its_zwnj_and_loses_the_rest_as_django_decides(sent
     parser = MultiPartParser.__new__(MultiPartParser)
     # when / then
     assert parser.sanitize_file_name(sent) == received
+
+
+def test_a_file_missing_from_the_store_is_a_404_that_says_so(cycle, demo_user, caplog):
+    # given: a file attached, then lost from the store (a restore that left it out)
+    agency, hq = _client(demo_user, "agency"), _client(demo_user, "hq")
+    with time_machine.travel(step_day(cycle, 6), tick=False):
+        url = f"/assessments/{cycle.pk}/AR-ED/general/6.4.1/evidence/"
+        sent = SimpleUploadedFile("گزارش سالانه.pdf", GOOD[0].make(), "application/pdf")
+        assert agency.post(url, {"files": [sent]}).status_code == 302
+        evidence = Evidence.objects.select_related("file").get()
+        evidence.file.file.storage.delete(evidence.file.file.name)
+        # when: the HQ downloads it on the page and through the API
+        page = hq.get(f"/assessments/{cycle.pk}/AR-ED/evidence/{evidence.pk}/")
+        api = hq.get(f"/api/v1/assessments/{cycle.pk}/AR-ED/evidence/{evidence.pk}")
+    # then: not a system error, but a 404 naming the file, and the operators' log hears of it
+    assert page.status_code == 404
+    assert "گزارش سالانه.pdf" in page.content.decode()
+    assert api.status_code == 404
+    assert api.json()["code"] == "file_missing"
+    assert "گزارش سالانه.pdf" in api.json()["detail"]
+    logged = [r.message for r in caplog.records if r.name == "karnameh.files.responses"]
+    assert logged == ["stored file missing"] * 2
+    # and the record is kept: nothing is deleted because its content went missing
+    assert Evidence.objects.filter(pk=evidence.pk, removed_at__isnull=True).exists()
