@@ -247,7 +247,8 @@ def answer_save(
             )
         if answer is not None and answer.data == cleaned and answer.comment == note:
             return saved_reply(answer, name="answer", changed=False)
-        before = {"data": answer.data, "comment": answer.comment} if answer else _stored(None)
+        # What the audit records as before: not ``_stored``, which would read the editor.
+        was_data, was_comment = (answer.data, answer.comment) if answer else ({}, "")
         answer = answer or Answer(part=part, gauge_code=gauge_code)
         # The row just locked, with its agency and cycle: the audit names the answer by
         # them (``str(answer)``) without reading them again.
@@ -265,8 +266,8 @@ def answer_save(
             action="answer.save",
             target=answer,
             changes={
-                "data": [before["data"], cleaned],
-                "comment": [before["comment"], note],
+                "data": [was_data, cleaned],
+                "comment": [was_comment, note],
                 "score": [None, str(result.score)],
             },
             ip=ip,

@@ -25,6 +25,7 @@ from .registry import Output, Progress, job_kind
 )
 def recompute(job: Job, progress: Progress) -> Output:
     from karnameh.evaluations.final import load_inputs, scorecard
+    from karnameh.scoring import collector_paused
 
     cycle = job.cycle
     prefetch_related_objects([cycle], "weight_sets")
@@ -38,21 +39,22 @@ def recompute(job: Job, progress: Progress) -> Output:
         p.cycle = cycle
     total = len(participations)
     progress(0, total)
-    inputs = load_inputs(participations)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_("Agency code"), _("Agency"), _("Provisional total"), _("Complete")])
-    for done, p in enumerate(participations, start=1):
-        card = scorecard(p, inputs[p.pk])
-        writer.writerow(
-            [
-                p.agency.code,
-                p.agency.name,
-                format(card.composed.final, "f"),
-                _("yes") if card.complete else _("no"),
-            ]
-        )
-        progress(done, total)
+    with collector_paused():  # as results.readiness: a whole cycle read and scored
+        inputs = load_inputs(participations)
+        for done, p in enumerate(participations, start=1):
+            card = scorecard(p, inputs[p.pk])
+            writer.writerow(
+                [
+                    p.agency.code,
+                    p.agency.name,
+                    format(card.composed.final, "f"),
+                    _("yes") if card.complete else _("no"),
+                ]
+            )
+            progress(done, total)
     # The byte-order mark makes Excel read the Persian names as UTF-8.
     content = buffer.getvalue().encode("utf-8-sig")
     return f"scorecards-{cycle.year}-{cycle.pk}.csv", content, "text/csv; charset=utf-8"
