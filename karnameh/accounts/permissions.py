@@ -7,9 +7,11 @@ user's active role assignments and the object. Actions not listed here are refus
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Aggregate, JSONField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import JSONArray
 
 from karnameh.agencies.models import Agency
 from karnameh.common.errors import Forbidden
@@ -27,20 +29,56 @@ class Grant:
     assessing_body_id: int | None
 
 
+_GRANT_FIELDS = ("role", "province_id", "agency_id", "assessing_body_id")
+
+
 def grants(user: Any) -> tuple[Grant, ...]:
-    """The user's active roles, read once per request and kept on the user object."""
+    """The user's active roles, read once per request and kept on the user object (read with
+    the user itself when it was read through ``users_with_grants``)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ()
     cached = getattr(user, "_karnameh_grants", None)
     if cached is None:
-        cached = tuple(
-            Grant(*row)
-            for row in RoleAssignment.objects.filter(user=user, is_active=True).values_list(
-                "role", "province_id", "agency_id", "assessing_body_id"
-            )
-        )
+        rows = RoleAssignment.objects.filter(user=user, is_active=True).values_list(*_GRANT_FIELDS)
+        cached = tuple(Grant(*row) for row in rows)
         user._karnameh_grants = cached
     return cached
+
+
+class _JSONRows(Aggregate):
+    """The grouped rows' values as one JSON array."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra)
+
+
+@cache
+def users_with_grants() -> QuerySet[User]:
+    """Users, each read with its active roles in the same query (``keep_grants`` puts them
+    where ``grants`` looks). Every signed-in request reads its user: this saves it a query.
+
+    Built once per process (building the subquery costs as much as the query it saves); the
+    caller always narrows it (``.get()``, ``.filter()``), which copies it, so the one kept here
+    is never evaluated and holds no rows.
+    """
+    rows = (
+        RoleAssignment.objects.filter(user=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("user")
+        .annotate(rows=_JSONRows(JSONArray(*_GRANT_FIELDS)))
+        .values("rows")
+    )
+    return User.objects.annotate(grant_rows=Subquery(rows, output_field=JSONField()))
+
+
+def keep_grants(user: User) -> User:
+    """A user read through ``users_with_grants``, with its roles kept for ``grants``."""
+    rows = getattr(user, "grant_rows", None) or ()
+    user._karnameh_grants = tuple(Grant(*row) for row in rows)  # type: ignore[attr-defined]
+    return user
 
 
 def has_role(user: Any, *roles: str) -> bool:

@@ -7,11 +7,12 @@ deadline is refused, not half applied). Pages and the API call these and nothing
 
 import datetime as dt
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,15 +78,20 @@ def lock_participation(participation: Participation) -> Participation:
     ``cycles.deadlines``, held by ``cycles.services._hold_participations`` when they move).
     Each join more would cost every save of the deadline crunch more to compile than to read.
     """
-    locked = (
-        Participation.objects.select_for_update()
-        .annotate(deputy_approved=Exists(deputy_approval(OuterRef("cycle_id"))))
-        .get(pk=participation.pk)
-    )
+    locked = _locking().get(pk=participation.pk)
     for name in ("cycle", "agency", "specific_catalogue"):
         _keep(participation, locked, name)
     locked.cycle._scores_locked = locked.deputy_approved  # type: ignore[attr-defined]
     return locked
+
+
+@cache
+def _locking() -> QuerySet[Participation]:
+    """Built once per process: building the annotation's subquery cost each save as much as
+    running the query. Always narrowed by ``.get()``, a copy, so this one holds no rows."""
+    return Participation.objects.select_for_update().annotate(
+        deputy_approved=Exists(deputy_approval(OuterRef("cycle_id")))
+    )
 
 
 def _keep(source: Any, target: Any, name: str) -> None:
@@ -135,8 +141,8 @@ def once_per_key(
     Every versioned save with an ``Idempotency-Key`` (answers, reviews, inquiries) uses it.
 
     ``run`` opens no transaction of its own: it runs in the one opened here, with the key's
-    claim when there is a key. A block inside it would be a savepoint, two round trips more on
-    every save for nothing (a refusal undoes the claim with the work either way).
+    record when there is a key. A block inside it would be a savepoint, two round trips more on
+    every save for nothing (a refusal undoes the work and the key together either way).
     """
     if not key:
         with transaction.atomic():
@@ -144,19 +150,17 @@ def once_per_key(
     key = key[:100]
     try:
         with transaction.atomic():
-            # The key is claimed before the work, not after: a copy of this request that arrives
-            # meanwhile waits on the claim (the unique index) and then replays this answer,
-            # instead of doing the work again and being refused as a conflict. A key already
-            # used fails the claim at once: no read first, so a new key (nearly every request)
-            # costs no query more than the claim.
-            claim = RequestKey.objects.create(user=actor, key=key, action=action, response={})
+            # The key is written once, with the answer, after the work: a new key (nearly every
+            # request) costs one insert and no read. A copy of this request that runs meanwhile
+            # waits on the rows this one locked, then is refused (the version moved on) or, if
+            # it got that far, on the key's unique index; either way it is undone and replays
+            # this answer below, as a retry that comes later does.
             response = run()
-            claim.response = response
-            claim.save(update_fields=["response"])
+            RequestKey.objects.create(user=actor, key=key, action=action, response=response)
             return response
-    except IntegrityError:
-        # A retry, or the same request twice at once: the first copy was applied, this one
-        # undone, and the first answer is given again.
+    except (IntegrityError, DomainError):
+        # Refused, or the key already taken: if the key was used, this is a retry (or the same
+        # request twice at once) of work already applied, and its first answer is given again.
         stored = RequestKey.objects.filter(user=actor, key=key).first()
         if stored is None:
             raise
@@ -232,10 +236,12 @@ def answer_save(
         _check_open(locked)
         cleaned, result = _scored(locked, part, gauge_code, data)
         note = normalize_fa(str(comment or "")).strip()[:MAX_TEXT]
-        # Without its editor: only a conflict shows who saved (one read more, then).
+        # Without its editor: only a conflict shows who saved (one read more, then). Unordered:
+        # the model's ordering (by agency code) would join, and lock, the participation and agency.
         answer = (
             Answer.objects.select_for_update()
             .filter(participation=locked, part=part, gauge_code=gauge_code)
+            .order_by()
             .first()
         )
         current = answer.version if answer else 0

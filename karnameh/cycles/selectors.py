@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -76,6 +77,13 @@ def visible_participations(user: Any) -> QuerySet[Participation]:
     return queryset.filter(condition)
 
 
+@cache
+def _one_participation() -> QuerySet[Participation]:
+    """Built once per process, as every page and save of a participation reads it; always
+    narrowed by ``.get()``, a copy, so this one holds no rows."""
+    return Participation.objects.select_related(*_SHOWN, *_SCORED)
+
+
 def visible_participation(user: Any, cycle_pk: int, agency_code: str) -> Participation:
     """One participation if the user may see it; otherwise "not found", never 403.
 
@@ -87,9 +95,7 @@ def visible_participation(user: Any, cycle_pk: int, agency_code: str) -> Partici
     try:
         # get(), not first(): unique by (cycle, agency), and first() would sort by the model's
         # ordering, a join more to plan.
-        participation = Participation.objects.select_related(*_SHOWN, *_SCORED).get(
-            cycle_id=cycle_pk, agency__code=agency_code
-        )
+        participation = _one_participation().get(cycle_id=cycle_pk, agency__code=agency_code)
     except Participation.DoesNotExist:
         raise Http404 from None
     if not may(user, "participation.view", participation):
