@@ -14,7 +14,8 @@
 4. locust, headless (reliability/locustfile.py has the scenario): the ramp, ``LOAD_USERS``
    started ``LOAD_SPAWN_RATE`` a second, each signing in; then the peak itself, every user
    working, for ``LOAD_SECONDS`` from when the last user has signed in (the locustfile starts
-   its statistics again then).
+   its statistics again then), or ``LOAD_SETTLE`` seconds after that (default 0): the requests
+   queued behind the sign-ins are answered in the ramp's figures, not the peak's.
 5. A plain summary from locust's CSV, a JSON report (``LOAD_REPORT``, or
    ``var/reliability/load-<time>.json``), and exit status 1 unless, over the peak, the rate
    is at least ``MIN_RPS`` and the 95th percentile at most ``MAX_P95_MS``, and nothing
@@ -60,7 +61,8 @@ SECONDS = _number("LOAD_SECONDS", 600)
 USERS = _number("LOAD_USERS", 160)
 PARTICIPATIONS = _number("LOAD_PARTICIPATIONS", 150)
 SPAWN_RATE = _number("LOAD_SPAWN_RATE", 4)
-RAMP_SECONDS = -(-USERS // SPAWN_RATE)
+SETTLE_SECONDS = _number("LOAD_SETTLE", 0)
+RAMP_SECONDS = -(-USERS // SPAWN_RATE) + SETTLE_SECONDS
 # How long the last users' sign-ins may lag behind their start before the run gives up.
 SIGN_IN_SLACK = 120
 # Sync workers, one request each at a time (threads would share one interpreter lock, and the
@@ -410,6 +412,11 @@ def _codes(statuses: dict[str, int]) -> str:
     return ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items())) or "none recorded"
 
 
+def _settled(settings: dict[str, Any]) -> str:
+    settle = settings.get("settle_seconds")
+    return f", and {settle} s after the last sign-in" if settle else ""
+
+
 def summary(found: dict[str, Any], settings: dict[str, Any]) -> str:
     ramp = found["ramp"]
     lines = [
@@ -422,7 +429,7 @@ def summary(found: dict[str, Any], settings: dict[str, Any]) -> str:
     if ramp:
         lines += [
             f"The ramp before it: {ramp['users']} users started {settings['spawn_rate']} a "
-            f"second, each signing in (reported, not held to the targets)",
+            f"second, each signing in{_settled(settings)} (reported, not held to the targets)",
             *_table(ramp["requests"]),
             f"(times in ms) statuses: {_codes(ramp['statuses'])}",
         ]
@@ -503,6 +510,7 @@ def main() -> int:
         "users": USERS,
         "spawn_rate": SPAWN_RATE,
         "ramp_seconds": RAMP_SECONDS,
+        "settle_seconds": SETTLE_SECONDS,
         "workers": WORKERS,
         "participations": PARTICIPATIONS,
         "cores": os.cpu_count(),

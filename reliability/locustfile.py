@@ -101,11 +101,24 @@ def _signed_in(environment: Any) -> None:
     Not at locust's own "every user started" (``--reset-stats``): the users started last are
     then still waiting for their sign-in (an Argon2 hash each, seconds behind under load), and
     those hashes would be measured as part of the peak (73 of them in a minute of the crunch).
+    With ``LOAD_SETTLE`` seconds, the ramp ends that long after the last sign-in.
     """
     SIGNED_IN[0] += 1
     if SIGNED_IN[0] == environment.parsed_options.num_users:
-        _end_of_ramp(SIGNED_IN[0])
-        environment.stats.reset_all()
+        settle = float(os.environ.get("LOAD_SETTLE") or 0)
+        if settle > 0:
+            # The saves queued behind the last sign-ins are answered first, then the peak is
+            # measured (LOAD_SETTLE, bench/crunch.py): a green thread, as locust's users are.
+            import gevent
+
+            gevent.spawn_later(settle, _peak_starts, environment, SIGNED_IN[0])
+        else:
+            _peak_starts(environment, SIGNED_IN[0])
+
+
+def _peak_starts(environment: Any, user_count: int) -> None:
+    _end_of_ramp(user_count)
+    environment.stats.reset_all()
 
 
 def _end_of_ramp(user_count: int) -> None:
@@ -398,7 +411,7 @@ class CrunchUser(AgencyUser):
     save is the whole write: validated, scored, versioned, audited, once per idempotency key
     (``assessments.services.answer_save``, the service the editor's autosave calls too)."""
 
-    wait_time = constant_throughput(float(os.environ.get("CRUNCH_RATE") or 0.75))
+    wait_time = constant_throughput(float(os.environ.get("CRUNCH_RATE") or 0.8))
 
 
 # Set after the class is made: locust adds a base class's tasks to those a subclass declares.
