@@ -125,6 +125,20 @@ elif os.environ.get("DB_PREPARE", "true").lower() not in ("0", "false", "no", "o
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=int(os.environ.get("DB_PREPARE_AFTER", "2"))
     )
+# A streaming replica of DATABASE_URL for the public portal and the report pages
+# (karnameh/common/replica.py); everything else, and every write, stays on the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # Tests: the same test database, as the replica would hold the same rows.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["karnameh.common.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from karnameh.common.replica import replica_reads
 from karnameh.common.text import normalize_input
 
 from .cache import generation, remembered
@@ -129,6 +130,7 @@ def _row(row: Row) -> dict[str, Any]:
 
 
 @router.get("/cycles", response=list[CycleOut], auth=None, summary="Cycles with published results")
+@replica_reads
 def get_cycles(request: HttpRequest) -> list[dict[str, Any]]:
     return [_cycle(c) for c in released_cycles()]
 
@@ -139,6 +141,7 @@ def get_cycles(request: HttpRequest) -> list[dict[str, Any]]:
     auth=None,
     summary="The published ranking, overall and per agency type (q: search by name)",
 )
+@replica_reads
 def get_ranking(request: HttpRequest, cycle: int, q: str = "") -> dict[str, Any]:
     found = portal_cycle(cycle)
     gen = generation()
@@ -159,6 +162,7 @@ def get_ranking(request: HttpRequest, cycle: int, q: str = "") -> dict[str, Any]
     auth=None,
     summary="An agency's published result: ranks, axes and every released year",
 )
+@replica_reads
 def get_agency(request: HttpRequest, cycle: int, agency: str) -> dict[str, Any]:
     found = portal_cycle(cycle)
     gen = generation()

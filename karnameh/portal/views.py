@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from karnameh.common.replica import replica_reads
 from karnameh.common.templatetags.fa import fa
 from karnameh.common.text import normalize_input
 from karnameh.cycles.models import Cycle
@@ -50,6 +51,7 @@ def query_of(request: HttpRequest) -> str:
     return normalize_input(request.GET.get("q", ""))[:QUERY_LENGTH]
 
 
+@replica_reads
 def index_view(request: HttpRequest) -> HttpResponse:
     gen = generation()
     html = remembered(
@@ -60,6 +62,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
     return _page(html, max_age=INDEX_AGE)
 
 
+@replica_reads
 def cycle_view(request: HttpRequest, cycle: int) -> HttpResponse:
     found = portal_cycle(cycle)
     gen = generation()
@@ -105,6 +108,7 @@ def _years_chart(history: list[Year]) -> dict[str, Any]:
     }
 
 
+@replica_reads
 def agency_view(request: HttpRequest, cycle: int, agency: str) -> HttpResponse:
     found = portal_cycle(cycle)
     gen = generation()

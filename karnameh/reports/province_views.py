@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from ninja import Router, Schema
 
 from karnameh.common.errors import DomainError
+from karnameh.common.replica import replica_reads
 from karnameh.common.text import persian_digits
 from karnameh.files.responses import content_disposition
 
@@ -94,12 +95,14 @@ def spread_chart(rows: list[Spread]) -> str:
 
 
 @login_required
+@replica_reads
 def province_view(request: HttpRequest, cycle: int) -> HttpResponse:
     report = province_report(province_cycle(request.user, cycle))
     return render(request, "reports/province.html", _context(report))
 
 
 @login_required
+@replica_reads
 def province_pdf_view(request: HttpRequest, cycle: int) -> HttpResponse:
     found = province_cycle(request.user, cycle)
     report = province_report(found)
@@ -381,6 +384,7 @@ def as_data(report: ProvinceReport) -> dict[str, Any]:
     summary="The province report (step 11): participation, axes, ranking, objections, "
     "inquiries, convergence and the weakest gauges",
 )
+@replica_reads
 def get_province(request: HttpRequest, cycle: int) -> dict[str, Any]:
     report = province_report(province_cycle(request.user, cycle))
     if not report.fixed:

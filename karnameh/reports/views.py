@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from karnameh.accounts.permissions import may, require
 from karnameh.accounts.throttle import client_ip
 from karnameh.common.errors import DomainError, Forbidden
+from karnameh.common.replica import replica_reads
 from karnameh.common.text import persian_digits
 
 from .cards import Card, card, card_participation, plan_rows
@@ -40,6 +41,7 @@ def card_context(request: HttpRequest | None, found: Card) -> dict[str, Any]:
 
 
 @login_required
+@replica_reads
 def card_view(request: HttpRequest, cycle: int, agency: str) -> HttpResponse:
     found = card(card_participation(request.user, cycle, agency))
     return render(request, "reports/card.html", card_context(request, found))
@@ -57,6 +59,7 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def card_pdf_view(request: HttpRequest, cycle: int, agency: str) -> HttpResponse:
     found = card(card_participation(request.user, cycle, agency), chart="png")
     content = render_pdf("reports/card_pdf.html", card_context(None, found), request=request)
