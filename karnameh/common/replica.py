@@ -9,17 +9,23 @@ write goes to the primary, and so does every read of what must never be a moment
 - sessions, users, roles and API tokens (a sign-out or a withdrawn role counts at once),
 - the audit trail and the task queue.
 
+A replica that cannot be reached is skipped: the page reads from the primary, and the log says
+so once a request ("replica unreachable"), so publication day does not depend on it.
+
 A replica lags the primary by a moment. The portal keys its cache by the release generation
 read from the same replica, so a page is never cached as a mix of two generations; a report
 opened within that moment of a change shows the state before it (the primary's next read
 shows the change).
 """
 
+import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.conf import settings
+from django.db import OperationalError, connections
 from django.http import HttpRequest
 
 REPLICA = "replica"
@@ -29,6 +35,8 @@ PRIMARY_ONLY = frozenset(
     {"accounts", "admin", "audit", "auth", "contenttypes", "django_tasks_database", "sessions"}
 )
 _READING: ContextVar[bool] = ContextVar("karnameh_replica_reads", default=False)
+ROUTER = "karnameh.common.replica.ReplicaRouter"
+logger = logging.getLogger(__name__)
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -38,7 +46,7 @@ def replica_reads(view: V) -> V:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or not _replica_up():
             return view(request, *args, **kwargs)
         token = _READING.set(True)
         try:
@@ -47,6 +55,21 @@ def replica_reads(view: V) -> V:
             _READING.reset(token)
 
     return wrapped  # type: ignore[return-value]
+
+
+def _replica_up() -> bool:
+    """Whether the replica is configured and answers: a connection kept from an earlier
+    request is checked first (``conn_health_checks``), as Django checks the primary's."""
+    if ROUTER not in settings.DATABASE_ROUTERS:
+        return False
+    replica = connections[REPLICA]
+    try:
+        replica.close_if_health_check_failed()
+        replica.ensure_connection()
+    except OperationalError as error:
+        logger.warning("replica unreachable, reading from the primary: %s", error)
+        return False
+    return True
 
 
 class ReplicaRouter:

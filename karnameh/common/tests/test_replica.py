@@ -7,18 +7,25 @@ the router on, as the settings do when DATABASE_REPLICA_URL is set. The data is 
 committed rows, as a real replica does.
 """
 
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import connections
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from karnameh.accounts.models import RoleAssignment, User
 from karnameh.audit.models import AuditEvent
-from karnameh.common.replica import ReplicaRouter, replica_reads
+from karnameh.common.replica import ROUTER, ReplicaRouter, replica_reads
 from karnameh.common.templatetags.fa import fa
 from karnameh.cycles.tests.builders import open_cycle
 from karnameh.portal.tests.builders import released
@@ -26,8 +33,25 @@ from karnameh.reports.tests.test_province import approve, person
 from karnameh.results.models import Release, Result
 from karnameh.results.tests.builders import evaluate
 
-ROUTER = "karnameh.common.replica.ReplicaRouter"
+ROOT = Path(__file__).resolve().parents[3]
 REPLICA_DB = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+
+
+ROUTED = pytest.mark.django_db(databases=["default", "replica"])
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Each test's pages built anew (karnameh/portal/tests/conftest.py says why)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def routed(settings: Any) -> None:
+    """The router on, as the settings turn it on with DATABASE_REPLICA_URL."""
+    settings.DATABASE_ROUTERS = [ROUTER]
 
 
 def _routed(method: str, model: Any) -> tuple[str, str]:
@@ -41,17 +65,24 @@ def _routed(method: str, model: Any) -> tuple[str, str]:
     return view(RequestFactory().generic(method, "/"))
 
 
-def test_a_marked_page_reads_results_from_the_replica_and_writes_to_the_primary() -> None:
+@ROUTED
+def test_a_marked_page_reads_results_from_the_replica_and_writes_to_the_primary(
+    routed: None,
+) -> None:
     assert _routed("GET", Result) == ("replica", "default")
     assert _routed("HEAD", Release) == ("replica", "default")
 
 
+@ROUTED
 @pytest.mark.parametrize("model", [Session, User, RoleAssignment, AuditEvent])
-def test_sessions_users_roles_and_the_audit_trail_are_read_from_the_primary(model: Any) -> None:
+def test_sessions_users_roles_and_the_audit_trail_are_read_from_the_primary(
+    routed: None, model: Any
+) -> None:
     assert _routed("GET", model) == ("default", "default")
 
 
-def test_a_post_and_an_unmarked_page_read_from_the_primary() -> None:
+@ROUTED
+def test_a_post_and_an_unmarked_page_read_from_the_primary(routed: None) -> None:
     assert _routed("POST", Result) == ("default", "default")
     assert ReplicaRouter().db_for_read(Result) == "default"
 
@@ -60,6 +91,24 @@ def test_migrations_run_on_the_primary_only() -> None:
     router = ReplicaRouter()
     assert router.allow_migrate("default", "results")
     assert not router.allow_migrate("replica", "results")
+
+
+@pytest.fixture
+def replica_down() -> Iterator[None]:
+    """The replica's connection pointed where no database answers."""
+    replica = connections["replica"]
+    kept, open_one = replica.settings_dict, replica.connection
+    if replica.vendor == "sqlite":
+        # Django never closes an in-memory database's connection: set it aside instead.
+        replica.connection = None
+        replica.settings_dict = {**kept, "NAME": "/nonexistent/karnameh/replica.sqlite3"}
+    else:
+        replica.close()
+        replica.settings_dict = {**kept, "HOST": "127.0.0.1", "PORT": "1"}
+    yield
+    replica.settings_dict = kept
+    if replica.vendor == "sqlite":
+        replica.connection = open_one
 
 
 def _queries(client: Client, path: str) -> tuple[Any, int, int]:
@@ -117,3 +166,51 @@ def test_without_the_router_every_read_goes_to_the_primary(demo: Any) -> None:
     # then
     assert response.status_code == 200 and "AR-ED" in response.text
     assert primary > 0 and replica == 0
+
+
+@REPLICA_DB
+def test_a_replica_that_does_not_answer_is_skipped_and_the_primary_serves_the_page(
+    demo: Any, settings: Any, replica_down: None, caplog: Any
+) -> None:
+    # given: a released cycle, the replica configured but unreachable
+    cycle = released(1403, {"AR-ED": (82.5, 510, 320)})
+    settings.DATABASE_ROUTERS = [ROUTER]
+    # when: a visitor opens the ranking
+    with (
+        caplog.at_level("WARNING", logger="karnameh.common.replica"),
+        CaptureQueriesContext(connections["default"]) as primary,
+    ):
+        response = Client().get(f"/public/{cycle.pk}/")
+    # then: the ranking is shown, read from the primary, and the log says why
+    assert response.status_code == 200 and fa(Decimal("82.5")) in response.text
+    assert len(primary) > 0 and connections["replica"].connection is None
+    assert "replica unreachable" in caplog.text
+
+
+def _settings_with(environment: dict[str, str]) -> dict[str, Any]:
+    """The databases and routers the development settings make of ``environment``."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps({'databases': settings.DATABASES, "
+        "'routers': settings.DATABASE_ROUTERS}, default=str))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    env.update(environment, DJANGO_SETTINGS_MODULE="config.settings.dev")
+    done = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def test_the_settings_add_the_replica_and_its_router_only_when_it_is_named() -> None:
+    primary = "postgres://karnameh@10.0.0.11:5432/karnameh"
+    named = _settings_with(
+        {"DATABASE_URL": primary, "DATABASE_REPLICA_URL": primary.replace("11", "12")}
+    )
+    replica = named["databases"]["replica"]
+    assert (replica["HOST"], replica["NAME"]) == ("10.0.0.12", "karnameh")
+    assert replica["OPTIONS"] == named["databases"]["default"]["OPTIONS"]
+    assert replica["CONN_HEALTH_CHECKS"] is True
+    assert named["routers"] == [ROUTER]
+    alone = _settings_with({"DATABASE_URL": primary})
+    assert "replica" not in alone["databases"] and alone["routers"] == []
