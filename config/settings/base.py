@@ -125,7 +125,7 @@ elif os.environ.get("DB_PREPARE", "true").lower() not in ("0", "false", "no", "o
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=int(os.environ.get("DB_PREPARE_AFTER", "2"))
     )
-# A streaming replica of DATABASE_URL for the public portal and the report pages
+# A PostgreSQL streaming replica of DATABASE_URL for the public portal and the report pages
 # (karnameh/common/replica.py); everything else, and every write, stays on the primary.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = {
@@ -134,7 +134,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
             conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
             conn_health_checks=True,
         ),
-        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # libpq gives up after 2 s (not the system's TCP timeout of minutes): the pages then
+        # read from the primary (karnameh/common/replica.py).
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 2},
         # Tests: the same test database, as the replica would hold the same rows.
         "TEST": {"MIRROR": "default"},
     }

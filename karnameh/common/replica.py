@@ -9,8 +9,8 @@ write goes to the primary, and so does every read of what must never be a moment
 - sessions, users, roles and API tokens (a sign-out or a withdrawn role counts at once),
 - the audit trail and the task queue.
 
-A replica that cannot be reached is skipped: the page reads from the primary, and the log says
-so once a request ("replica unreachable"), so publication day does not depend on it.
+A replica that cannot be reached is skipped for half a minute: the pages read from the
+primary, and the log says so ("replica unreachable"), so publication day does not depend on it.
 
 A replica lags the primary by a moment. The portal keys its cache by the release generation
 read from the same replica, so a page is never cached as a mix of two generations; a report
@@ -19,6 +19,7 @@ shows the change).
 """
 
 import logging
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import wraps
@@ -57,17 +58,27 @@ def replica_reads(view: V) -> V:
     return wrapped  # type: ignore[return-value]
 
 
+# After a failed attempt the process leaves the replica alone this long (seconds): a replica
+# that does not answer costs one connection timeout (2 s, config/settings/base.py) a process
+# every half minute, not one on every page.
+RETRY_AFTER = 30.0
+_down_until = [0.0]
+
+
 def _replica_up() -> bool:
     """Whether the replica is configured and answers: a connection kept from an earlier
     request is checked first (``conn_health_checks``), as Django checks the primary's."""
-    if ROUTER not in settings.DATABASE_ROUTERS:
+    if ROUTER not in settings.DATABASE_ROUTERS or time.monotonic() < _down_until[0]:
         return False
     replica = connections[REPLICA]
     try:
         replica.close_if_health_check_failed()
         replica.ensure_connection()
     except OperationalError as error:
-        logger.warning("replica unreachable, reading from the primary: %s", error)
+        _down_until[0] = time.monotonic() + RETRY_AFTER
+        logger.warning(
+            "replica unreachable, reading from the primary for %.0f s: %s", RETRY_AFTER, error
+        )
         return False
     return True
 
