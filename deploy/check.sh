@@ -7,6 +7,8 @@
 # It makes its own database (the URL's name + "_check", on the same server; the database the
 # URL names is left alone), migrates it with the production settings, loads the demo (with the
 # development settings: the demo refuses to run with DEBUG off), collects the static files,
+# makes a read-only login on the same database as a stand-in for a replica
+# (DATABASE_REPLICA_URL: the portal reads there, and a write sent there would fail),
 # makes a throwaway self-signed certificate, starts gunicorn with deploy/gunicorn.conf.py and
 # nginx with deploy/nginx/karnameh.conf rendered for loopback ports, and checks over HTTP what
 # a browser and a load balancer see (deploy/check_http.py). Everything it started is stopped,
@@ -54,7 +56,7 @@ for port in "$HTTP_PORT" "$HTTPS_PORT" "$APP_PORT"; do
 done
 
 # The database: the URL's own name with a suffix, made through the server's "postgres" database.
-read -r CHECK_DB CHECK_URL ADMIN_URL < <(
+read -r CHECK_DB CHECK_URL ADMIN_URL REPLICA_URL < <(
   "$BIN/python" - "$DATABASE_URL" <<'PY'
 import sys
 from urllib.parse import urlsplit, urlunsplit
@@ -62,12 +64,20 @@ from urllib.parse import urlsplit, urlunsplit
 url = urlsplit(sys.argv[1])
 name = url.path.lstrip("/") or "karnameh"
 check = f"{name}_check"
-print(check, urlunsplit(url._replace(path=f"/{check}")), urlunsplit(url._replace(path="/postgres")))
+host = url.hostname or "127.0.0.1"
+auth = f"{check}_replica" + (f":{url.password}" if url.password else "")
+replica = urlunsplit(url._replace(netloc=f"{auth}@{host}:{url.port or 5432}", path=f"/{check}"))
+print(
+    check,
+    urlunsplit(url._replace(path=f"/{check}")),
+    urlunsplit(url._replace(path="/postgres")),
+    replica,
+)
 PY
 )
 
 database() {
-  # database create|drop
+  # database create|drop: the database, and the read-only role that stands in for a replica
   "$BIN/python" - "$ADMIN_URL" "$CHECK_DB" "$1" <<'PY'
 import sys
 
@@ -75,11 +85,36 @@ import psycopg
 from psycopg import sql
 
 admin, name, action = sys.argv[1:]
+role = sql.Identifier(f"{name}_replica")
 with psycopg.connect(admin, autocommit=True) as conn:
     # FORCE: a connection left by a killed run must not keep the database alive.
     conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(role))
     if action == "create":
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+PY
+}
+
+replica_role() {
+  # A login that can only read, as a hot standby can only be read: what the application sends
+  # it (DATABASE_REPLICA_URL) must be reads. Same password as DATABASE_URL's user, if any.
+  "$BIN/python" - "$CHECK_URL" "$CHECK_DB" <<'PY'
+import sys
+from urllib.parse import unquote, urlsplit
+
+import psycopg
+from psycopg import sql
+
+url, name = sys.argv[1:]
+role = sql.Identifier(f"{name}_replica")
+password = unquote(urlsplit(url).password or "")
+with psycopg.connect(url, autocommit=True) as conn:
+    create = sql.SQL("CREATE ROLE {} LOGIN").format(role)
+    if password:
+        create = sql.SQL("{} PASSWORD {}").format(create, sql.Literal(password))
+    conn.execute(create)
+    conn.execute(sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on").format(role))
+    conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(role))
 PY
 }
 
@@ -154,6 +189,10 @@ step "2. migrate (production settings)"
 step "3. demo (development settings: it refuses to load with DEBUG off)"
 DJANGO_SETTINGS_MODULE=config.settings.dev "$BIN/karnameh" demo | tail -n 3
 
+step "3b. a read-only login on the same database, as the replica (DATABASE_REPLICA_URL)"
+replica_role
+echo "${CHECK_DB}_replica: SELECT only, every transaction read-only"
+
 step "4. collectstatic (production settings: hashed names and .gz files)"
 "${PROD[@]}" "$BIN/karnameh" collectstatic --noinput | tail -n 1
 
@@ -165,7 +204,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=localhost" \
 openssl x509 -in "$WORK/tls/cert.pem" -noout -subject -enddate
 
 step "6. gunicorn (deploy/gunicorn.conf.py, production settings) on 127.0.0.1:$APP_PORT"
-"${PROD[@]}" GUNICORN_BIND="127.0.0.1:$APP_PORT" \
+"${PROD[@]}" GUNICORN_BIND="127.0.0.1:$APP_PORT" DATABASE_REPLICA_URL="$REPLICA_URL" \
   "$BIN/gunicorn" -c deploy/gunicorn.conf.py \
   >"$WORK/gunicorn.access.log" 2>"$WORK/gunicorn.error.log" &
 GUNICORN_PID=$!
@@ -261,6 +300,25 @@ sample = signed_in[-1]
 keys = ("time", "level", "method", "path", "status", "user_id", "duration_ms")
 print(f"{len(lines)} JSON lines ({len(requests)} request lines), e.g.")
 print(json.dumps({k: sample[k] for k in keys}, ensure_ascii=False))
+PY
+
+step "10. the portal's pages were read from the replica's login (a read-only one: no write went there)"
+"$BIN/python" - "$ADMIN_URL" "$CHECK_DB" "$WORK/gunicorn.error.log" <<'PY'
+import sys
+
+import psycopg
+
+admin, name, log = sys.argv[1:]
+text = open(log, encoding="utf-8").read()
+assert "replica unreachable" not in text, "the application could not reach the replica's login"
+with psycopg.connect(admin) as conn:
+    # The workers keep their connections (DB_CONN_MAX_AGE, 60 s): the replica's are still open.
+    found = conn.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE usename = %s AND datname = %s",
+        [f"{name}_replica", name],
+    ).fetchone()
+assert found and found[0] > 0, "no connection from the replica's login: nothing was read there"
+print(f"{found[0]} connection(s) of {name}_replica open, from the workers that served the portal")
 PY
 
 printf '\ndeploy-check passed\n'
