@@ -42,7 +42,10 @@ class Answer(models.Model):
     )
 
     class Meta:
-        ordering = ["participation", "part", "id"]
+        # By the column, not the participation's own ordering (its agency's code): that would
+        # join two tables into every read of answers, and lock the agency's row with a locked
+        # answer. Answers are read per participation, or grouped by it.
+        ordering = ["participation_id", "part", "id"]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         constraints = [

@@ -236,12 +236,10 @@ def answer_save(
         _check_open(locked)
         cleaned, result = _scored(locked, part, gauge_code, data)
         note = normalize_fa(str(comment or "")).strip()[:MAX_TEXT]
-        # Without its editor: only a conflict shows who saved (one read more, then). Unordered:
-        # the model's ordering (by agency code) would join, and lock, the participation and agency.
+        # Without its editor: only a conflict shows who saved (one read more, then).
         answer = (
             Answer.objects.select_for_update()
             .filter(participation=locked, part=part, gauge_code=gauge_code)
-            .order_by()
             .first()
         )
         current = answer.version if answer else 0

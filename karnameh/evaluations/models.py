@@ -109,7 +109,9 @@ class Review(models.Model):
     )
 
     class Meta:
-        ordering = ["participation", "part", "gauge_code", "assignment"]
+        # By the columns, not the related rows' orderings (agency code, evaluator's name): as
+        # for answers, those would join three tables into every read of reviews.
+        ordering = ["participation_id", "part", "gauge_code", "assignment_id"]
         verbose_name = _("evaluator's score")
         verbose_name_plural = _("evaluators' scores")
         constraints = [

@@ -198,12 +198,10 @@ def review_save(
         refuse_if_locked(locked.cycle)
         cleaned, result = _scored(locked, sheet, indicator, gauge, data)
         notes = _text(deficiencies)
-        # Unordered: the model's ordering would join the participation and its agency to sort.
         review = (
             Review.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .filter(assignment=assignment, gauge_code=gauge_code)
-            .order_by()
             .first()
         )
         current = review.version if review else 0

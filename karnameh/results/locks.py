@@ -26,12 +26,13 @@ def approvals_in_force(cycle: Any) -> dict[str, Approval]:
 
 
 def deputy_approval(cycle: Any) -> QuerySet[Approval]:
-    """The deputy's approval in force; ``cycle`` may be an ``OuterRef`` (``lock_with_cycle``)."""
+    """The deputy's approval in force; ``cycle`` may be an ``OuterRef``
+    (``assessments.services.lock_participation``)."""
     return Approval.objects.filter(cycle=cycle, stage=Stage.DEPUTY, withdrawn_at__isnull=True)
 
 
 def scores_locked(cycle: Any) -> bool:
-    # Read with the row lock by a service that locked it (``lock_with_cycle``): not read again.
+    # Read with the row lock by a service that locked it (``lock_participation``): not again.
     known = getattr(cycle, "_scores_locked", None)
     if known is not None:
         return bool(known)
