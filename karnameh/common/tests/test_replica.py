@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import connections
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -38,14 +37,7 @@ REPLICA_DB = pytest.mark.django_db(transaction=True, databases=["default", "repl
 
 
 ROUTED = pytest.mark.django_db(databases=["default", "replica"])
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    """Each test's pages built anew (karnameh/portal/tests/conftest.py says why)."""
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_cache")  # the portal's pages built anew
 
 
 @pytest.fixture
